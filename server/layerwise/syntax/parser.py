@@ -1,0 +1,603 @@
+"""Dockerfile parser following BuildKit's semantics, with exact positions.
+
+Parser directives only at the top; the escape character (``\\`` or a backtick)
+continues lines; comment and blank lines inside a continuation are skipped;
+heredocs for RUN, COPY and ADD; ONBUILD triggers parsed as nested
+instructions. Malformed input yields :class:`SyntaxIssue` entries, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .model import (
+    Comment,
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    KeyValue,
+    OffsetMap,
+    Span,
+    Stage,
+    SyntaxIssue,
+    Token,
+)
+from .shell import ShellScript, split_shell
+from .source import SourceText
+
+KNOWN_INSTRUCTIONS = frozenset(
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
+        "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+        "WORKDIR",
+    }
+)  # fmt: skip
+HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+JSON_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
+SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+
+# Go's unicode.IsSpace for the characters that occur in practice.
+_WS = " \t\v\f\u0085\u00a0"
+_DIRECTIVE = re.compile(r"#[ \t\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\f]*=[ \t\f]*(.+?)[ \t\f]*$")
+_HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)$")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_NEEDS_ARGS = frozenset(
+    {"FROM", "RUN", "ARG", "ENV", "LABEL", "EXPOSE", "USER", "WORKDIR", "VOLUME",
+     "STOPSIGNAL", "ONBUILD", "MAINTAINER", "SHELL", "HEALTHCHECK", "ADD", "COPY"}
+)  # fmt: skip
+
+
+def parse(text: str) -> Dockerfile:
+    """Parse Dockerfile text into the position-exact model. Never raises."""
+    try:
+        return _Parser(text).parse()
+    except Exception as exc:  # pragma: no cover - a parser bug must not kill a server
+        source = SourceText(text)
+        issue = SyntaxIssue(f"internal parser error: {exc!r}", Span(0, 0))
+        return Dockerfile(source, "\\", (), (), (), (), (), (issue,))
+
+
+def split_words(text: str, escape: str) -> list[tuple[int, int, str]]:
+    """Split on unquoted whitespace like BuildKit's ``parseWords``.
+
+    Returns (start, end, unquoted value) per word; the raw text is ``text[start:end]``.
+    """
+    words: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in _WS:
+            i += 1
+        if i >= n:
+            break
+        start = i
+        value: list[str] = []
+        quote = ""
+        while i < n:
+            c = text[i]
+            if quote:
+                if c == quote:
+                    quote = ""
+                elif c == escape and quote != "'" and i + 1 < n:
+                    i += 1
+                    value.append(text[i])
+                else:
+                    value.append(c)
+                i += 1
+                continue
+            if c in _WS:
+                break
+            if c in "'\"":
+                quote = c
+            elif c == escape and i + 1 < n:
+                i += 1
+                value.append(text[i])
+            elif c != escape:
+                value.append(c)
+            i += 1
+        words.append((start, i, "".join(value)))
+    return words
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.source = SourceText(text)
+        self.escape = "\\"
+        self.errors: list[SyntaxIssue] = []
+        self.comments: list[Comment] = []
+
+    # -- lines -----------------------------------------------------------------
+    def _line_bounds(self, line: int) -> tuple[int, int]:
+        start = self.source.line_start(line)
+        if line == 0 and self.text.startswith("\ufeff"):
+            start = 1
+        return start, self.source.line_end(line)
+
+    def _comment(self, line: int, hash_at: int, end: int, in_continuation: bool) -> Comment:
+        comment = Comment(
+            self.text[hash_at + 1 : end].strip(), Span(hash_at, end), line, in_continuation
+        )
+        self.comments.append(comment)
+        return comment
+
+    # -- top level -------------------------------------------------------------
+    def parse(self) -> Dockerfile:
+        line = 0
+        directives: list[Directive] = []
+        line_count = self.source.line_count
+        while line < line_count:
+            start, end = self._line_bounds(line)
+            content = self.text[start:end]
+            stripped = content.lstrip(_WS)
+            match = _DIRECTIVE.match(stripped)
+            if not match or match.group(1).lower() not in KNOWN_DIRECTIVES:
+                break
+            base = start + len(content) - len(stripped)
+            key = match.group(1).lower()
+            directive = Directive(
+                key,
+                match.group(2),
+                Span(base, end),
+                Span(base + match.start(2), base + match.end(2)),
+            )
+            if any(d.key == key for d in directives):
+                self.errors.append(
+                    SyntaxIssue(f"the '{key}' parser directive may appear only once", directive.span)
+                )
+            else:
+                directives.append(directive)
+                if key == "escape":
+                    if directive.value in ("\\", "`"):
+                        self.escape = directive.value
+                    else:
+                        self.errors.append(
+                            SyntaxIssue(
+                                f"invalid escape character {directive.value!r}: "
+                                "use a backslash or a backtick",
+                                directive.value_span,
+                            )
+                        )
+            line += 1
+        # As BuildKit: a trailing escape character continues the line unless it
+        # is itself escaped (``C:\\dir\\`` ends the instruction).
+        esc = re.escape(self.escape)
+        self._continuation = re.compile(rf"(?<!{esc}){esc}[ \t]*$")
+
+        instructions: list[Instruction] = []
+        above: list[Comment] = []
+        while line < line_count:
+            start, end = self._line_bounds(line)
+            first = start
+            while first < end and self.text[first] in _WS:
+                first += 1
+            if first == end:
+                above = []
+                line += 1
+                continue
+            if self.text[first] == "#":
+                above.append(self._comment(line, first, end, False))
+                line += 1
+                continue
+            instruction, line = self._instruction(line, first, tuple(above))
+            instructions.append(instruction)
+            above = []
+        return self._assemble(directives, instructions)
+
+    def _instruction(
+        self, line: int, first: int, comments: tuple[Comment, ...]
+    ) -> tuple[Instruction, int]:
+        text = self.text
+        segments: list[tuple[int, int, int]] = []
+        parts: list[str] = []
+        length = 0
+        empty_lines: list[int] = []
+        start_line = line
+        last_line = line
+        pos = first
+        end = self.source.line_end(line)
+        while True:
+            content = text[pos:end]
+            match = self._continuation.search(content)
+            if match:
+                content = content[: match.start()]
+            segments.append((length, pos, len(content)))
+            parts.append(content)
+            length += len(content)
+            last_line = line
+            if not match:
+                break
+            # Continue past comment and blank lines until a content line.
+            while True:
+                line += 1
+                if line >= self.source.line_count:
+                    break
+                pos, end = self._line_bounds(line)
+                lead = pos
+                while lead < end and text[lead] in _WS:
+                    lead += 1
+                if lead == end:
+                    empty_lines.append(line)
+                    continue
+                if text[lead] == "#":
+                    self._comment(line, lead, end, True)
+                    continue
+                break
+            if line >= self.source.line_count:
+                break
+        logical = "".join(parts)
+        offsets = OffsetMap(segments)
+        end_offset = self.source.line_end(last_line)
+        instruction = self._build(
+            logical, offsets, 0, Span(first, end_offset), start_line, last_line, comments
+        )
+        next_line = last_line + 1
+        if instruction.keyword in HEREDOC_INSTRUCTIONS and not instruction.is_exec_form:
+            markers = self._heredoc_markers(instruction)
+            if markers:
+                heredocs, next_line = self._heredoc_bodies(markers, next_line)
+                instruction = self._with_heredocs(instruction, heredocs)
+        if empty_lines:
+            instruction = _replace(instruction, empty_continuation_lines=tuple(empty_lines))
+        return instruction, next_line
+
+    # -- one logical line ------------------------------------------------------
+    def _build(
+        self,
+        logical: str,
+        offsets: OffsetMap,
+        at: int,
+        span: Span,
+        start_line: int,
+        end_line: int,
+        comments: tuple[Comment, ...],
+    ) -> Instruction:
+        n = len(logical)
+        i = at
+        while i < n and logical[i] in _WS:
+            i += 1
+        kw_start = i
+        while i < n and logical[i] not in " \t\v\f\r":
+            i += 1
+        keyword_raw = logical[kw_start:i]
+        keyword = keyword_raw.upper()
+        flags, args_start = self._flags(logical, i, offsets)
+        args_end = n
+        while args_end > args_start and logical[args_end - 1] in _WS + "\r":
+            args_end -= 1
+        args = logical[args_start:args_end]
+        keyword_span = offsets.span(kw_start, i)
+        if at:
+            span = Span(keyword_span.start, span.end)
+        instruction = Instruction(
+            keyword=keyword,
+            keyword_raw=keyword_raw,
+            keyword_span=keyword_span,
+            span=span,
+            start_line=start_line,
+            end_line=end_line,
+            flags=flags,
+            args=args,
+            args_span=offsets.span(args_start, args_end),
+            args_offset=args_start,
+            offsets=offsets,
+            comments=comments,
+        )
+        return self._specialise(instruction, logical)
+
+    def _flags(self, logical: str, i: int, offsets: OffsetMap) -> tuple[tuple[Flag, ...], int]:
+        """Leading ``--flag[=value]`` words, as BuildKit's ``extractBuilderFlags``."""
+        flags: list[Flag] = []
+        n = len(logical)
+        while True:
+            while i < n and logical[i] in _WS:
+                i += 1
+            if not logical.startswith("--", i):
+                return tuple(flags), i
+            start = i
+            word: list[str] = []
+            quote = ""
+            eq_index: int | None = None
+            value_start: int | None = None
+            while i < n:
+                c = logical[i]
+                if quote:
+                    if c == quote:
+                        quote = ""
+                    else:
+                        if c == "\\" and i + 1 < n:
+                            i += 1
+                            c = logical[i]
+                        word.append(c)
+                    i += 1
+                    continue
+                if c in _WS:
+                    break
+                if c in "'\"":
+                    quote = c
+                elif c == "\\" and i + 1 < n:
+                    i += 1
+                    word.append(logical[i])
+                else:
+                    if c == "=" and eq_index is None:
+                        eq_index = len(word)
+                        value_start = i + 1
+                    word.append(c)
+                i += 1
+            raw = "".join(word)
+            if raw == "--":
+                while i < n and logical[i] in _WS:
+                    i += 1
+                return tuple(flags), i
+            if eq_index is None:
+                name, value, value_span = raw[2:], None, None
+                name_end = i
+            else:
+                name, value = raw[2:eq_index], raw[eq_index + 1 :]
+                assert value_start is not None
+                name_end = value_start - 1
+                value_span = offsets.span(value_start, i)
+            flags.append(
+                Flag(
+                    name=name.lower(),
+                    value=value,
+                    span=offsets.span(start, i),
+                    name_span=offsets.span(start, name_end),
+                    value_span=value_span,
+                )
+            )
+
+    def _specialise(self, ins: Instruction, logical: str) -> Instruction:
+        keyword = ins.keyword
+        args = ins.args
+        base = ins.args_offset
+        if not args and keyword in _NEEDS_ARGS:
+            self.errors.append(
+                SyntaxIssue(f"{keyword} requires at least one argument", ins.keyword_span)
+            )
+            return ins
+        if keyword == "ONBUILD":
+            return self._onbuild(ins, logical)
+        if keyword in JSON_INSTRUCTIONS and args.startswith("["):
+            exec_args = self._exec_form(ins)
+            if exec_args is not None:
+                return _replace(ins, exec_args=exec_args)
+        if keyword in SHELL_INSTRUCTIONS:
+            return _replace(ins, shell=split_shell(args, ins.args_to_span))
+        raw_words = split_words(args, self.escape)
+        words = tuple(
+            Token(args[s:e], v, ins.offsets.span(base + s, base + e)) for s, e, v in raw_words
+        )
+        ins = _replace(ins, words=words)
+        if keyword in ("ENV", "LABEL", "ARG"):
+            return _replace(ins, pairs=self._pairs(ins, raw_words))
+        if keyword == "FROM" and len(words) not in (1, 3):
+            self.errors.append(
+                SyntaxIssue(
+                    "FROM takes an image and optionally 'AS name'", ins.args_span
+                )
+            )
+        elif keyword == "FROM" and len(words) == 3 and words[1].value.lower() != "as":
+            self.errors.append(
+                SyntaxIssue(f"expected 'AS' before the stage name, found {words[1].raw!r}", words[1].span)
+            )
+        return ins
+
+    def _exec_form(self, ins: Instruction) -> tuple[Token, ...] | None:
+        args = ins.args
+        try:
+            parsed = json.loads(args)
+        except ValueError:
+            return None
+        if not isinstance(parsed, list):
+            return None
+        if not all(isinstance(item, str) for item in parsed):
+            self.errors.append(
+                SyntaxIssue(f"{ins.keyword} JSON form must be an array of strings", ins.args_span)
+            )
+            return None
+        tokens = []
+        for match, value in zip(_JSON_STRING.finditer(args), parsed, strict=False):
+            tokens.append(Token(match.group(), value, ins.args_to_span(match.start(), match.end())))
+        return tuple(tokens)
+
+    def _pairs(self, ins: Instruction, raw_words: list[tuple[int, int, str]]) -> tuple[KeyValue, ...]:
+        args = ins.args
+        to_span = ins.args_to_span
+        if ins.keyword in ("ENV", "LABEL") and raw_words and "=" not in args[raw_words[0][0] : raw_words[0][1]]:
+            # Legacy ``ENV key value``: the value is the rest of the line.
+            s, e, v = raw_words[0]
+            key = Token(args[s:e], v, to_span(s, e))
+            if len(raw_words) < 2:
+                self.errors.append(
+                    SyntaxIssue(f"{ins.keyword} {key.raw} needs a value", key.span)
+                )
+                return (KeyValue(key, None, legacy=True),)
+            vs = raw_words[1][0]
+            raw_value = args[vs:]
+            value = Token(raw_value, _unquote(raw_value, self.escape), to_span(vs, len(args)))
+            return (KeyValue(key, value, legacy=True),)
+        pairs = []
+        for s, e, _ in raw_words:
+            raw = args[s:e]
+            eq = raw.find("=")
+            if eq < 0:
+                key = Token(raw, _unquote(raw, self.escape), to_span(s, e))
+                if ins.keyword != "ARG":
+                    self.errors.append(
+                        SyntaxIssue(f"{ins.keyword} expects name=value, found {raw!r}", key.span)
+                    )
+                pairs.append(KeyValue(key, None))
+                continue
+            key = Token(raw[:eq], _unquote(raw[:eq], self.escape), to_span(s, s + eq))
+            raw_value = raw[eq + 1 :]
+            value = Token(raw_value, _unquote(raw_value, self.escape), to_span(s + eq + 1, e))
+            pairs.append(KeyValue(key, value))
+        return tuple(pairs)
+
+    def _onbuild(self, ins: Instruction, logical: str) -> Instruction:
+        trigger = self._build(
+            logical,
+            ins.offsets,
+            ins.args_offset,
+            Span(ins.args_span.start, ins.span.end),
+            ins.start_line,
+            ins.end_line,
+            (),
+        )
+        if trigger.keyword == "ONBUILD":
+            self.errors.append(SyntaxIssue("ONBUILD cannot trigger ONBUILD", trigger.keyword_span))
+        elif trigger.keyword in ("FROM", "MAINTAINER"):
+            self.errors.append(
+                SyntaxIssue(f"{trigger.keyword} is not allowed as an ONBUILD trigger", trigger.keyword_span)
+            )
+        return _replace(ins, trigger=trigger)
+
+    # -- heredocs --------------------------------------------------------------
+    def _heredoc_markers(self, ins: Instruction) -> list[tuple[str, bool, bool, Span]]:
+        if "<<" not in ins.args:
+            return []
+        markers = []
+        for s, e, _ in split_words(ins.args, "\\"):
+            word = ins.args[s:e]
+            match = _HEREDOC_WORD.match(word)
+            if not match or not match.group(3):
+                continue
+            rest = match.group(3)
+            name = _unquote(rest, "\\")
+            if not name or any(c in _WS for c in name):
+                continue
+            expand = not any(q in rest for q in "'\"")
+            markers.append((name, match.group(2) == "-", expand, ins.args_to_span(s, e)))
+        return markers
+
+    def _heredoc_bodies(
+        self, markers: list[tuple[str, bool, bool, Span]], line: int
+    ) -> tuple[list[Heredoc], int]:
+        heredocs = []
+        line_count = self.source.line_count
+        for name, chomp, expand, marker in markers:
+            body_start = self.source.line_start(line) if line < line_count else len(self.text)
+            body_end = body_start
+            lines: list[str] = []
+            terminator: Span | None = None
+            while line < line_count:
+                start, end = self.source.line_start(line), self.source.line_end(line)
+                content = self.text[start:end]
+                candidate = content.lstrip("\t") if chomp else content
+                line += 1
+                if candidate == name:
+                    terminator = Span(end - len(candidate), end)
+                    break
+                lines.append(content)
+                body_end = end
+            if terminator is None:
+                self.errors.append(
+                    SyntaxIssue(f"heredoc '{name}' is never terminated", marker)
+                )
+            content_text = "".join(f"{body}\n" for body in lines)
+            heredocs.append(
+                Heredoc(name, chomp, expand, marker, Span(body_start, body_end), content_text, terminator)
+            )
+        return heredocs, line
+
+    def _with_heredocs(self, ins: Instruction, heredocs: list[Heredoc]) -> Instruction:
+        last = heredocs[-1]
+        end = last.terminator.end if last.terminator else last.body.end
+        end_line = self.source.line_of(end)
+        shell = ins.shell
+        if ins.keyword == "RUN" and shell is not None:
+            shell = self._heredoc_script(ins, shell, heredocs)
+        return _replace(
+            ins,
+            heredocs=tuple(heredocs),
+            span=Span(ins.span.start, max(end, ins.span.end)),
+            end_line=max(end_line, ins.end_line),
+            shell=shell,
+        )
+
+    def _heredoc_script(
+        self, ins: Instruction, shell: ShellScript, heredocs: list[Heredoc]
+    ) -> ShellScript:
+        """Add the commands of heredoc bodies that the RUN executes as its script."""
+        commands = list(shell.commands)
+        comments = list(shell.comments)
+        for heredoc in heredocs:
+            runs_body = False
+            for command in shell.commands:
+                for redirect in command.redirects:
+                    if redirect.span.start == heredoc.marker.start:
+                        prog = command.program
+                        runs_body = prog is None or prog in ("sh", "bash", "ash", "dash", "zsh")
+            if not runs_body:
+                continue
+            body = self.text[heredoc.body.start : heredoc.body.end]
+            if body.startswith("#!") and not re.match(r"#!\S*(?:/|\s)(?:ba|da|a|z)?sh\b", body):
+                continue
+            start = heredoc.body.start
+            script = split_shell(body, lambda s, e, start=start: Span(start + s, start + e))
+            commands.extend(script.commands)
+            comments.extend(script.comments)
+        return ShellScript(tuple(commands), tuple(comments), shell.error)
+
+    # -- stages ----------------------------------------------------------------
+    def _assemble(self, directives: list[Directive], instructions: list[Instruction]) -> Dockerfile:
+        preamble: list[Instruction] = []
+        stages: list[Stage] = []
+        current: list[Instruction] = []
+        for ins in instructions:
+            if ins.keyword == "FROM":
+                if current:
+                    stages.append(_stage(len(stages), current))
+                current = [ins]
+            elif current:
+                current.append(ins)
+            else:
+                preamble.append(ins)
+        if current:
+            stages.append(_stage(len(stages), current))
+        return Dockerfile(
+            source=self.source,
+            escape=self.escape,
+            directives=tuple(directives),
+            instructions=tuple(instructions),
+            stages=tuple(stages),
+            preamble=tuple(preamble),
+            comments=tuple(self.comments),
+            errors=tuple(self.errors),
+        )
+
+
+def _stage(index: int, instructions: list[Instruction]) -> Stage:
+    from_ins = instructions[0]
+    words = from_ins.words
+    base = words[0] if words else None
+    name = words[2] if len(words) >= 3 and words[1].value.lower() == "as" else None
+    return Stage(index, from_ins, tuple(instructions), base, name)
+
+
+def _unquote(raw: str, escape: str) -> str:
+    if not any(c in raw for c in ("'", '"', escape)):
+        return raw
+    words = split_words(raw, escape)
+    if len(words) == 1 and words[0][0] == 0 and words[0][1] == len(raw):
+        return words[0][2]
+    # Contains whitespace: unquote piecewise, keeping the separators.
+    out = []
+    last = 0
+    for s, e, v in words:
+        out.append(raw[last:s])
+        out.append(v)
+        last = e
+    out.append(raw[last:])
+    return "".join(out)
+
+
+def _replace(ins: Instruction, **changes: object) -> Instruction:
+    from dataclasses import replace
+
+    return replace(ins, **changes)  # type: ignore[arg-type]
