@@ -147,7 +147,9 @@ class _Parser:
             )
             if any(d.key == key for d in directives):
                 self.errors.append(
-                    SyntaxIssue(f"the '{key}' parser directive may appear only once", directive.span)
+                    SyntaxIssue(
+                        f"the '{key}' parser directive may appear only once", directive.span
+                    )
                 )
             else:
                 directives.append(directive)
@@ -377,13 +379,13 @@ class _Parser:
             return _replace(ins, pairs=self._pairs(ins, raw_words))
         if keyword == "FROM" and len(words) not in (1, 3):
             self.errors.append(
-                SyntaxIssue(
-                    "FROM takes an image and optionally 'AS name'", ins.args_span
-                )
+                SyntaxIssue("FROM takes an image and optionally 'AS name'", ins.args_span)
             )
         elif keyword == "FROM" and len(words) == 3 and words[1].value.lower() != "as":
             self.errors.append(
-                SyntaxIssue(f"expected 'AS' before the stage name, found {words[1].raw!r}", words[1].span)
+                SyntaxIssue(
+                    f"expected 'AS' before the stage name, found {words[1].raw!r}", words[1].span
+                )
             )
         return ins
 
@@ -405,17 +407,21 @@ class _Parser:
             tokens.append(Token(match.group(), value, ins.args_to_span(match.start(), match.end())))
         return tuple(tokens)
 
-    def _pairs(self, ins: Instruction, raw_words: list[tuple[int, int, str]]) -> tuple[KeyValue, ...]:
+    def _pairs(
+        self, ins: Instruction, raw_words: list[tuple[int, int, str]]
+    ) -> tuple[KeyValue, ...]:
         args = ins.args
         to_span = ins.args_to_span
-        if ins.keyword in ("ENV", "LABEL") and raw_words and "=" not in args[raw_words[0][0] : raw_words[0][1]]:
+        if (
+            ins.keyword in ("ENV", "LABEL")
+            and raw_words
+            and "=" not in args[raw_words[0][0] : raw_words[0][1]]
+        ):
             # Legacy ``ENV key value``: the value is the rest of the line.
             s, e, v = raw_words[0]
             key = Token(args[s:e], v, to_span(s, e))
             if len(raw_words) < 2:
-                self.errors.append(
-                    SyntaxIssue(f"{ins.keyword} {key.raw} needs a value", key.span)
-                )
+                self.errors.append(SyntaxIssue(f"{ins.keyword} {key.raw} needs a value", key.span))
                 return (KeyValue(key, None, legacy=True),)
             vs = raw_words[1][0]
             raw_value = args[vs:]
@@ -453,7 +459,9 @@ class _Parser:
             self.errors.append(SyntaxIssue("ONBUILD cannot trigger ONBUILD", trigger.keyword_span))
         elif trigger.keyword in ("FROM", "MAINTAINER"):
             self.errors.append(
-                SyntaxIssue(f"{trigger.keyword} is not allowed as an ONBUILD trigger", trigger.keyword_span)
+                SyntaxIssue(
+                    f"{trigger.keyword} is not allowed as an ONBUILD trigger", trigger.keyword_span
+                )
             )
         return _replace(ins, trigger=trigger)
 
@@ -496,12 +504,18 @@ class _Parser:
                 lines.append(content)
                 body_end = end
             if terminator is None:
-                self.errors.append(
-                    SyntaxIssue(f"heredoc '{name}' is never terminated", marker)
-                )
+                self.errors.append(SyntaxIssue(f"heredoc '{name}' is never terminated", marker))
             content_text = "".join(f"{body}\n" for body in lines)
             heredocs.append(
-                Heredoc(name, chomp, expand, marker, Span(body_start, body_end), content_text, terminator)
+                Heredoc(
+                    name,
+                    chomp,
+                    expand,
+                    marker,
+                    Span(body_start, body_end),
+                    content_text,
+                    terminator,
+                )
             )
         return heredocs, line
 

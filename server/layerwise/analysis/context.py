@@ -1,0 +1,94 @@
+"""What a check sees: the parsed document, its location and shared derived facts."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+from ..syntax.model import Dockerfile, Instruction, Stage
+from ..syntax.shell import ShellCommand
+from .facts import StageInfo, stage_infos
+
+
+class Project(Protocol):
+    """Read-only view of the files around a Dockerfile (the build context)."""
+
+    def find_upward(self, start: Path, names: tuple[str, ...]) -> Path | None:
+        """The first of ``names`` found in ``start`` or its ancestors within the project."""
+        ...
+
+
+class FileSystemProject:
+    """A project rooted at ``root``: lookups never leave it."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root.resolve() if root is not None else None
+
+    def find_upward(self, start: Path, names: tuple[str, ...]) -> Path | None:
+        directory = start.resolve()
+        while True:
+            for name in names:
+                candidate = directory / name
+                if candidate.is_file():
+                    return candidate
+            if self.root is not None and directory == self.root:
+                return None
+            if directory.parent == directory:
+                return None
+            if self.root is not None and self.root not in directory.parents:
+                return None
+            directory = directory.parent
+
+
+class LintContext:
+    def __init__(
+        self, doc: Dockerfile, path: Path | None = None, project: Project | None = None
+    ) -> None:
+        self.doc = doc
+        self.path = path
+        self.project = project
+
+    @property
+    def text(self) -> str:
+        return self.doc.source.text
+
+    @property
+    def newline(self) -> str:
+        return self.doc.source.newline
+
+    @cached_property
+    def stage_infos(self) -> list[StageInfo]:
+        return stage_infos(self.doc)
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.doc.stages[-1] if self.doc.stages else None
+
+    def info(self, stage: Stage) -> StageInfo:
+        return self.stage_infos[stage.index]
+
+    def is_windows(self, stage: Stage) -> bool:
+        """The stage builds a Windows image (by its base, or a backtick escape)."""
+        image = self.info(stage).image
+        return self.doc.escape == "`" or (image is not None and image.is_windows)
+
+    def stage_chain(self, stage: Stage) -> list[Stage]:
+        """The stage and the earlier stages it is built FROM, nearest first."""
+        chain = [stage]
+        info = self.info(stage)
+        while info.parent is not None and info.parent not in chain:
+            chain.append(info.parent)
+            info = self.info(info.parent)
+        return chain
+
+    def commands(self, instruction: Instruction, *programs: str) -> list[ShellCommand]:
+        """Shell commands of a RUN (heredoc scripts included), optionally by program."""
+        if instruction.shell is None:
+            return []
+        if not programs:
+            return list(instruction.shell.commands)
+        return instruction.shell.find(*programs)
+
+    def runs(self, stage: Stage) -> list[Instruction]:
+        return [ins for ins in stage.instructions if ins.keyword == "RUN"]

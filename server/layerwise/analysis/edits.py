@@ -1,0 +1,157 @@
+"""Building blocks for fixes: where to insert lines, how to merge RUNs.
+
+Every helper returns edits against the original text (code-point offsets),
+uses the document's own line ending and escape character, and returns ``None``
+when it cannot produce an edit that keeps the file's meaning.
+"""
+
+from __future__ import annotations
+
+from ..syntax.model import Instruction, Stage
+from ..syntax.shell import ShellScript
+from .context import LintContext
+from .rule import Edit
+
+# Builtins whose effect carries over to later commands of the same shell: merging
+# a RUN that uses them into the next one would change what the next one does.
+STATEFUL_BUILTINS = frozenset(
+    {"cd", "pushd", "popd", "export", "unset", "set", "source", ".", "umask", "alias",
+     "ulimit", "shopt", "exec", "exit", "trap", "readonly", "declare", "typeset", "local"}
+)  # fmt: skip
+
+
+def line_indent(ctx: LintContext, offset: int) -> str:
+    source = ctx.doc.source
+    line = source.line_of(offset)
+    text = source.line_text(line)
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def block_start(ctx: LintContext, ins: Instruction) -> int:
+    """Start of the line holding the first comment attached above ``ins``, or of ``ins``."""
+    source = ctx.doc.source
+    first = ins.comments[0].span.start if ins.comments else ins.span.start
+    return source.line_start(source.line_of(first))
+
+
+def insert_lines_before(ctx: LintContext, ins: Instruction, lines: list[str]) -> Edit:
+    """Insert whole lines before ``ins`` and the comments attached to it."""
+    at = block_start(ctx, ins)
+    indent = line_indent(ctx, ins.span.start)
+    nl = ctx.newline
+    return Edit(at, at, "".join(f"{indent}{line}{nl}" for line in lines))
+
+
+def insert_lines_at_end(ctx: LintContext, stage: Stage, lines: list[str]) -> Edit:
+    """Append whole lines after the stage's last instruction."""
+    last = stage.instructions[-1]
+    source = ctx.doc.source
+    end_line = source.line_of(last.span.end)
+    at = source.line_end(end_line)
+    nl = ctx.newline
+    return Edit(at, at, "".join(f"{nl}{line}" for line in lines))
+
+
+def continuation_indent(ctx: LintContext, ins: Instruction) -> str:
+    """Indentation used by the instruction's continuation lines, else four spaces."""
+    source = ctx.doc.source
+    first = source.line_of(ins.span.start)
+    last = source.line_of(ins.args_span.end)
+    for line in range(first + 1, last + 1):
+        text = source.line_text(line)
+        stripped = text.lstrip(" \t")
+        if stripped and not stripped.startswith("#"):
+            indent = text[: len(text) - len(stripped)]
+            if indent:
+                return indent
+    return "    "
+
+
+def ends_cleanly(script: ShellScript | None) -> bool:
+    """A script another command can be appended to with ``&&``."""
+    if script is None or script.error or script.comments or not script.commands:
+        return False
+    return script.commands[-1].separator is None
+
+
+def and_chain_only(script: ShellScript) -> bool:
+    """Commands joined only by ``&&`` and pipes, so prefixing ``x &&`` keeps its meaning."""
+    return all(c.separator in (None, "&&", "|") for c in script.commands)
+
+
+def uses_stateful_builtin(script: ShellScript) -> bool:
+    return any(c.program in STATEFUL_BUILTINS for c in script.commands)
+
+
+def stage_shell_is_posix(ctx: LintContext, ins: Instruction) -> bool:
+    """False when a SHELL instruction earlier in the stage selects PowerShell."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return True
+    shell_program = ""
+    for other in stage.instructions:
+        if other is ins:
+            break
+        if other.keyword == "SHELL" and other.exec_args:
+            shell_program = other.exec_args[0].value.lower()
+    return not any(name in shell_program for name in ("powershell", "pwsh"))
+
+
+def flags_key(ins: Instruction) -> tuple[tuple[str, str | None], ...]:
+    return tuple((flag.name, flag.value) for flag in ins.flags)
+
+
+def append_to_run(ctx: LintContext, ins: Instruction, command: str) -> Edit | None:
+    """Append ``&& command`` at the end of a shell-form RUN, on a new line if it is multi-line."""
+    if ins.heredocs or not ends_cleanly(ins.shell):
+        return None
+    end = ins.args_span.end
+    source = ctx.doc.source
+    if source.line_of(ins.span.start) == source.line_of(end):
+        return Edit(end, end, f" && {command}")
+    indent = continuation_indent(ctx, ins)
+    return Edit(end, end, f" {ctx.doc.escape}{ctx.newline}{indent}&& {command}")
+
+
+def merge_runs(ctx: LintContext, first: Instruction, second: Instruction) -> list[Edit] | None:
+    """Edits that fold ``second`` into ``first`` as ``first && second``.
+
+    Comments between them move above the merged RUN. ``None`` when merging could
+    change the build: exec form, heredocs, different flags, a trailing operator
+    or comment in ``first``, shell state set in ``first`` (``cd``, ``export``…),
+    ``second`` not a plain ``&&`` chain, or a PowerShell stage.
+    """
+    for ins in (first, second):
+        if ins.keyword != "RUN" or ins.is_exec_form or ins.heredocs or ins.shell is None:
+            return None
+        if ins.shell.error or not ins.shell.commands:
+            return None
+    assert first.shell is not None and second.shell is not None
+    if flags_key(first) != flags_key(second):
+        return None
+    if not ends_cleanly(first.shell) or uses_stateful_builtin(first.shell):
+        return None
+    if not and_chain_only(second.shell) or not stage_shell_is_posix(ctx, first):
+        return None
+    text = ctx.text
+    indent = continuation_indent(ctx, first)
+    body = text[second.args_span.start : second.args_span.end]
+    edits = []
+    between = [
+        text[c.span.start : c.span.end]
+        for c in ctx.doc.comments
+        if first.args_span.end < c.span.start < second.span.start
+    ]
+    if between:
+        source = ctx.doc.source
+        at = source.line_start(source.line_of(first.span.start))
+        lead = line_indent(ctx, first.span.start)
+        edits.append(Edit(at, at, "".join(f"{lead}{c}{ctx.newline}" for c in between)))
+    edits.append(
+        Edit(
+            first.args_span.end,
+            second.args_span.end,
+            f" {ctx.doc.escape}{ctx.newline}{indent}&& {body}",
+        )
+    )
+    return edits

@@ -1,0 +1,221 @@
+"""Runs the rules over a document: selection, severities, suppression, isolation."""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..syntax.model import Dockerfile, Instruction
+from ..syntax.parser import parse
+from .context import LintContext, Project
+from .rule import Edit, Finding, Fix, Rule, Severity
+
+log = logging.getLogger(__name__)
+
+# ``# layerwise: ignore=LW101,LW102`` and ``# hadolint ignore=DL3020 DL3059``.
+_PRAGMA = re.compile(
+    r"^(?:layerwise\s*:\s*|hadolint\s+)ignore\s*=\s*(?P<codes>[A-Za-z0-9_,\- \t]+?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)  # selector -> severity
+
+
+@dataclass
+class LintResult:
+    doc: Dockerfile
+    findings: list[Finding]
+    #: Rules that raised, with the error text; they were skipped for this document.
+    failures: list[tuple[Rule, str]] = field(default_factory=list)
+
+
+def enabled_rules(rules: Sequence[Rule], options: LintOptions) -> list[Rule]:
+    chosen = []
+    for rule in rules:
+        if options.select and not any(rule.matches(s) for s in options.select):
+            continue
+        if any(rule.matches(s) for s in options.ignore):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def severity_for(rule: Rule, options: LintOptions) -> Severity:
+    for selector, severity in options.severity.items():
+        if rule.matches(selector):
+            return severity
+    return rule.severity
+
+
+def pragma_codes(text: str) -> list[str]:
+    """Rule selectors named by an ignore pragma comment, or an empty list."""
+    match = _PRAGMA.match(text)
+    if not match:
+        return []
+    return [code for code in re.split(r"[,\s]+", match.group("codes")) if code]
+
+
+def lint_document(
+    doc: Dockerfile,
+    rules: Sequence[Rule],
+    options: LintOptions | None = None,
+    path: Path | None = None,
+    project: Project | None = None,
+) -> LintResult:
+    options = options or LintOptions()
+    ctx = LintContext(doc, path, project)
+    findings: list[Finding] = []
+    failures: list[tuple[Rule, str]] = []
+    for rule in enabled_rules(rules, options):
+        severity = severity_for(rule, options)
+        try:
+            for violation in rule.check(ctx):
+                findings.append(
+                    Finding(
+                        rule,
+                        severity,
+                        violation.span,
+                        violation.message,
+                        violation.fix,
+                        violation.related,
+                    )
+                )
+        except Exception as exc:  # a broken rule must not take the others down
+            log.exception("rule %s failed on %s; skipped", rule.code, path or "<document>")
+            failures.append((rule, f"{type(exc).__name__}: {exc}"))
+            findings = [f for f in findings if f.rule is not rule]
+    findings = _unsuppressed(doc, findings)
+    findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule.code))
+    return LintResult(doc, findings, failures)
+
+
+def lint_text(
+    text: str,
+    rules: Sequence[Rule] | None = None,
+    options: LintOptions | None = None,
+    path: Path | None = None,
+    project: Project | None = None,
+) -> LintResult:
+    if rules is None:
+        from .rules import ALL_RULES
+
+        rules = ALL_RULES
+    return lint_document(parse(text), rules, options, path, project)
+
+
+def _unsuppressed(doc: Dockerfile, findings: list[Finding]) -> list[Finding]:
+    instructions = doc.instructions
+    suppressed: dict[int, list[str]] = {}
+    for index, ins in enumerate(instructions):
+        codes = [code for comment in ins.comments for code in pragma_codes(comment.text)]
+        if codes:
+            suppressed[index] = codes
+    if not suppressed:
+        return findings
+    starts = [ins.span.start for ins in instructions]
+    kept = []
+    for finding in findings:
+        index = bisect_right(starts, finding.span.start) - 1
+        codes = suppressed.get(index)
+        if codes and finding.span.start <= instructions[index].span.end:
+            if any(finding.rule.matches(code) for code in codes):
+                continue
+        kept.append(finding)
+    return kept
+
+
+def instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:
+    starts = [ins.span.start for ins in doc.instructions]
+    index = bisect_right(starts, offset) - 1
+    if index >= 0 and offset <= doc.instructions[index].span.end:
+        return doc.instructions[index]
+    return None
+
+
+# -- applying fixes -----------------------------------------------------------------
+
+
+class EditConflict(ValueError):
+    pass
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits; raise :class:`EditConflict` on overlap or bad range."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    pos = 0
+    for edit in ordered:
+        if edit.start < pos or edit.end < edit.start or edit.end > len(text):
+            raise EditConflict(f"edit {edit} overlaps another or leaves the document")
+        out.append(text[pos : edit.start])
+        out.append(edit.new_text)
+        pos = edit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _compatible(chosen: list[Fix], fix: Fix) -> bool:
+    for other in chosen:
+        for a in other.edits:
+            for b in fix.edits:
+                if a.start < b.end and b.start < a.end:
+                    return False
+                if a.start == b.start and (a.start == a.end or b.start == b.end):
+                    return False  # two insertions at one point: order would be arbitrary
+    return True
+
+
+@dataclass
+class FixResult:
+    text: str
+    applied: list[Finding]
+    rounds: int
+
+
+def fix_text(
+    text: str,
+    rules: Sequence[Rule] | None = None,
+    options: LintOptions | None = None,
+    path: Path | None = None,
+    project: Project | None = None,
+    unsafe: bool = False,
+    max_rounds: int = 10,
+) -> FixResult:
+    """Apply every applicable fix, re-linting between rounds until nothing changes."""
+    applied: list[Finding] = []
+    rounds = 0
+    for rounds in range(1, max_rounds + 1):  # noqa: B007 - rounds is reported
+        result = lint_text(text, rules, options, path, project)
+        chosen: list[Fix] = []
+        chosen_findings: list[Finding] = []
+        for finding in result.findings:
+            fix = finding.fix
+            if fix is None or (not fix.safe and not unsafe):
+                continue
+            if _compatible(chosen, fix):
+                chosen.append(fix)
+                chosen_findings.append(finding)
+        if not chosen:
+            rounds -= 1
+            break
+        new_text = apply_edits(text, [edit for fix in chosen for edit in fix.edits])
+        if new_text == text:
+            break
+        before = len(parse(text).errors)
+        if len(parse(new_text).errors) > before:
+            log.error(
+                "fixes would introduce a syntax error; stopped: %s",
+                [f.code for f in chosen_findings],
+            )
+            break
+        text = new_text
+        applied.extend(chosen_findings)
+    return FixResult(text, applied, rounds)

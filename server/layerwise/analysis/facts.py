@@ -1,0 +1,200 @@
+"""Facts derived from the syntax model that several rules share.
+
+Image references, variable expansion, and the stage structure (which stage a
+stage builds on). Everything here is pure and returns ``None`` for "unknown"
+rather than guessing: an unresolved value must never produce a false positive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..syntax.model import Dockerfile, Instruction, Stage
+
+# Build arguments BuildKit defines automatically; their values depend on the build.
+AUTOMATIC_ARGS = frozenset(
+    {
+        "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM",
+        "BUILDOS", "BUILDARCH", "BUILDVARIANT", "BUILDKIT_SYNTAX", "HTTP_PROXY",
+        "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY", "TARGETSTAGE",
+    }
+)  # fmt: skip
+
+_VAR = re.compile(r"\$(?:\{(?P<braced>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+_BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>.*))?$", re.S)
+
+
+def expand(text: str, env: dict[str, str | None], escape: str = "\\") -> str | None:
+    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-x}``, ``${VAR-x}``, ``${VAR:+x}``, ``${VAR+x}``.
+
+    ``env`` maps names to values; a name mapped to ``None`` is declared without a
+    value (set at build time). Returns ``None`` when the result depends on a value
+    we cannot know.
+    """
+    if "$" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    unknown = False
+    for match in _VAR.finditer(text):
+        start = match.start()
+        if start > 0 and text[start - 1] == escape:
+            out.append(text[pos : start - 1] + "$")
+            pos = start + 1
+            continue
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        pos = match.end()
+        plain = match.group("plain")
+        if plain is not None:
+            value = env.get(plain)
+            if value is None:
+                unknown = True
+            else:
+                out.append(value)
+            continue
+        braced = _BRACED.match(match.group("braced") or "")
+        if braced is None:
+            unknown = True
+            continue
+        name, op, word = braced.group("name"), braced.group("op"), braced.group("word") or ""
+        declared = name in env
+        value = env.get(name)
+        if op is None:
+            if value is None:
+                unknown = True
+            else:
+                out.append(value)
+        elif op in (":-", "-"):
+            if value is not None and (value or op == "-"):
+                out.append(value)
+            elif not declared or (value is not None and op == ":-"):
+                sub = expand(word, env, escape)
+                if sub is None:
+                    unknown = True
+                else:
+                    out.append(sub)
+            else:
+                unknown = True
+        else:  # ":+" or "+"
+            if value is None and declared:
+                unknown = True
+            elif value is not None and (value or op == "+"):
+                sub = expand(word, env, escape)
+                if sub is None:
+                    unknown = True
+                else:
+                    out.append(sub)
+    out.append(text[pos:])
+    return None if unknown else "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """A parsed image reference such as ``gcr.io/distroless/static:nonroot``."""
+
+    registry: str | None
+    path: str  # repository path without registry, e.g. "library/node" or "distroless/static"
+    tag: str | None
+    digest: str | None
+
+    @property
+    def name(self) -> str:
+        """Last path component: ``node`` for ``docker.io/library/node``."""
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.registry}/{self.path}" if self.registry else self.path
+
+    @property
+    def is_scratch(self) -> bool:
+        return self.registry is None and self.path == "scratch"
+
+    @property
+    def is_distroless(self) -> bool:
+        return "distroless" in self.full_name
+
+    @property
+    def is_windows(self) -> bool:
+        name = self.full_name
+        return any(
+            part in name for part in ("windows", "nanoserver", "servercore", "dotnet/framework")
+        )
+
+    @property
+    def is_official(self) -> bool:
+        """Docker Hub library image (``node``, ``docker.io/library/node``)."""
+        if self.registry not in (None, "docker.io", "index.docker.io", "registry-1.docker.io"):
+            return False
+        return "/" not in self.path or self.path.startswith("library/")
+
+
+def parse_image(reference: str) -> ImageRef | None:
+    reference = reference.strip()
+    if not reference or any(c.isspace() for c in reference) or "$" in reference:
+        return None
+    digest = None
+    if "@" in reference:
+        reference, digest = reference.split("@", 1)
+    tag = None
+    slash = reference.rfind("/")
+    colon = reference.rfind(":")
+    if colon > slash:
+        reference, tag = reference[:colon], reference[colon + 1 :]
+    registry = None
+    first, sep, rest = reference.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, reference = first, rest
+    if not reference:
+        return None
+    return ImageRef(registry, reference.lower(), tag, digest)
+
+
+def arg_env(instructions: tuple[Instruction, ...] | list[Instruction]) -> dict[str, str | None]:
+    """Names declared by ARG/ENV in ``instructions``, with their default values."""
+    env: dict[str, str | None] = {}
+    for ins in instructions:
+        if ins.keyword in ("ARG", "ENV"):
+            for pair in ins.pairs:
+                value = pair.value.value if pair.value is not None else None
+                if value is not None and "$" in value:
+                    value = expand(value, env)
+                env[pair.key.value] = value
+    return env
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    stage: Stage
+    #: The stage this one is built ``FROM``, if it names an earlier stage.
+    parent: Stage | None
+    #: The external image at the root of the chain, when known.
+    image: ImageRef | None
+    #: The base reference after variable expansion (``None`` when unknown).
+    resolved_base: str | None
+
+
+def stage_infos(doc: Dockerfile) -> list[StageInfo]:
+    """Resolve each stage's base: an earlier stage or an image reference."""
+    global_env = arg_env(doc.preamble)
+    for name in AUTOMATIC_ARGS:
+        global_env.setdefault(name, None)
+    infos: list[StageInfo] = []
+    for stage in doc.stages:
+        resolved = expand(stage.base.value, global_env, doc.escape) if stage.base else None
+        parent = None
+        image = None
+        if resolved is not None:
+            lowered = resolved.lower()
+            for earlier in infos:
+                if earlier.stage.name == lowered:
+                    parent = earlier.stage
+                    image = earlier.image
+                    break
+            else:
+                image = parse_image(resolved)
+        infos.append(StageInfo(stage, parent, image, resolved))
+    return infos

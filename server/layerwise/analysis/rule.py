@@ -1,0 +1,110 @@
+"""Rule metadata, findings and fixes: the data every front end reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from ..syntax.model import Span
+
+if TYPE_CHECKING:
+    from .context import LintContext
+
+DOCS_URL = "https://github.com/layerwise-dev/layerwise/blob/main/rules/{code}.md"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.HINT: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``new_text`` (code-point offsets)."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    #: Safe fixes keep the build's meaning except for the intended improvement;
+    #: unsafe ones may change behaviour and are applied only on request.
+    safe: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a check yields; the engine turns it into a :class:`Finding`."""
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+
+
+Check = Callable[["LintContext"], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # LW + three digits
+    name: str  # kebab-case
+    summary: str  # one line, for listings
+    severity: Severity
+    category: str
+    check: Check = field(repr=False, compare=False)
+    aliases: tuple[str, ...] = ()
+    fixable: bool = False
+    #: LSP diagnostic tags: "deprecated" or "unnecessary".
+    tags: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    def matches(self, selector: str) -> bool:
+        """True when ``selector`` names this rule: code, code prefix, name or alias."""
+        s = selector.strip()
+        if not s:
+            return False
+        upper = s.upper()
+        if upper == "ALL" or self.code.startswith(upper):
+            return True
+        if s.lower() == self.name:
+            return True
+        return any(upper == alias.upper() for alias in self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: Rule
+    severity: Severity
+    span: Span
+    message: str
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return self.rule.code

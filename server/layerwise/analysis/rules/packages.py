@@ -1,0 +1,300 @@
+"""LW6xx: layers and package managers (PRACTICES F)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...syntax.model import Instruction, Stage, Token
+from ...syntax.shell import ShellCommand
+from ..context import LintContext
+from ..edits import append_to_run, flags_key, merge_runs
+from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+
+# -- apt-get -------------------------------------------------------------------------
+
+# apt-get options that take a separate value.
+_APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"})  # fmt: skip
+_INSTALLING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"})  # fmt: skip
+_LISTS = re.compile(r"^/var/lib/apt/lists(?:/\*?|/\.?\*?)?/?$")
+
+
+def apt_subcommand(command: ShellCommand) -> Token | None:
+    """The subcommand word of an apt-get/apt command (``install`` in ``apt-get -q install x``)."""
+    args = command.arguments
+    skip = False
+    for word in args:
+        if skip:
+            skip = False
+            continue
+        value = word.value
+        if value in _APT_VALUE_OPTIONS:
+            skip = True
+            continue
+        if value.startswith("-"):
+            continue
+        return word
+    return None
+
+
+def apt_commands(
+    ctx: LintContext, ins: Instruction, *subcommands: str
+) -> list[tuple[ShellCommand, Token]]:
+    found = []
+    for command in ctx.commands(ins, "apt-get"):
+        sub = apt_subcommand(command)
+        if sub is not None and (not subcommands or sub.value in subcommands):
+            found.append((command, sub))
+    return found
+
+
+def _options(command: ShellCommand) -> list[str]:
+    """Options of a command, with ``-o X`` pairs joined as ``-oX``."""
+    out = []
+    words = [w.value for w in command.arguments]
+    for index, value in enumerate(words):
+        if value in ("-o", "--option") and index + 1 < len(words):
+            out.append("-o" + words[index + 1])
+        elif value.startswith("-"):
+            out.append(value)
+    return out
+
+
+def _assumes_yes(command: ShellCommand) -> bool:
+    for option in _options(command):
+        if option in ("--yes", "--assume-yes", "--force-yes", "-qq", "--quiet=2", "-q=2"):
+            return True
+        if re.fullmatch(r"-[a-zA-Z]+", option) and ("y" in option or "qq" in option):
+            return True
+        if option.startswith("-o") and re.search(r"Assume-Yes\s*=\s*(?:1|true|yes)", option, re.I):
+            return True
+    return False
+
+
+def _skips_recommends(command: ShellCommand) -> bool:
+    for option in _options(command):
+        if option == "--no-install-recommends":
+            return True
+        if option.startswith("-o") and re.search(
+            r"Install-Recommends\s*=\s*(?:0|false|no)", option, re.I
+        ):
+            return True
+    return False
+
+
+def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
+    """An earlier RUN in the stage chain configures apt to skip recommends."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return False
+    for member in ctx.stage_chain(stage):
+        for other in member.instructions:
+            if other.span.start >= ins.span.start:
+                break
+            if other.keyword == "RUN" and re.search(
+                r"Install-Recommends\W+(?:\"?0|false)",
+                ctx.text[other.span.start : other.span.end],
+                re.I,
+            ):
+                return True
+    return False
+
+
+def _insert_after(word: Token, text: str) -> Edit:
+    return Edit(word.span.end, word.span.end, text)
+
+
+def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
+    for ins in ctx.doc.instructions:
+        for command, sub in apt_commands(ctx, ins, *_INSTALLING):
+            if _assumes_yes(command):
+                continue
+            yield Violation(
+                command.span,
+                f"'apt-get {sub.value}' without -y waits for a confirmation the build "
+                "cannot give and aborts",
+                Fix("Add -y", (_insert_after(sub, " -y"),)),
+            )
+
+
+def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
+    for ins in ctx.doc.instructions:
+        for command, sub in apt_commands(ctx, ins, "install"):
+            if _skips_recommends(command) or _recommends_disabled_globally(ctx, ins):
+                continue
+            yield Violation(
+                command.span,
+                "'apt-get install' without --no-install-recommends also installs recommended "
+                "packages the image does not need",
+                # Unsafe: the software may rely on a recommended package.
+                Fix(
+                    "Add --no-install-recommends",
+                    (_insert_after(sub, " --no-install-recommends"),),
+                    safe=False,
+                ),
+            )
+
+
+def _cache_mounted(ins: Instruction, *paths: str) -> bool:
+    for flag in ins.flags:
+        if flag.name == "mount" and flag.value and "type=cache" in flag.value:
+            for part in flag.value.split(","):
+                key, _, value = part.partition("=")
+                if key in ("target", "dst", "destination") and value.rstrip("/") in paths:
+                    return True
+    return False
+
+
+def _shipped_stages(ctx: LintContext) -> list[Stage]:
+    """The final stage and the stages it is built FROM: their layers ship."""
+    final = ctx.final_stage
+    return ctx.stage_chain(final) if final is not None else []
+
+
+def _removes_lists(ctx: LintContext, ins: Instruction) -> bool:
+    for command in ctx.commands(ins, "rm"):
+        if any(_LISTS.match(w.value) for w in command.arguments):
+            return True
+    return False
+
+
+def _later_apt_install(ctx: LintContext, ins: Instruction) -> bool:
+    for other in ctx.doc.instructions:
+        if other.span.start > ins.span.start and apt_commands(ctx, other, "install"):
+            return True
+    return False
+
+
+def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
+    for stage in _shipped_stages(ctx):
+        for ins in stage.instructions:
+            if ins.keyword != "RUN":
+                continue
+            updates = apt_commands(ctx, ins, "update")
+            if not updates or not apt_commands(ctx, ins, *_INSTALLING):
+                continue
+            if _removes_lists(ctx, ins) or _cache_mounted(
+                ins, "/var/lib/apt", "/var/lib/apt/lists"
+            ):
+                continue
+            fix = None
+            edit = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
+            if edit is not None:
+                # Unsafe when a later RUN installs without its own update: it needs the lists.
+                fix = Fix(
+                    "Remove the apt lists in the same RUN",
+                    (edit,),
+                    safe=not _later_apt_install(ctx, ins),
+                )
+            yield Violation(
+                updates[0][0].span,
+                "apt-get update leaves its package lists in this layer; remove "
+                "/var/lib/apt/lists/* in the same RUN",
+                fix,
+            )
+
+
+def _apt_update_alone(ctx: LintContext) -> Iterator[Violation]:
+    for stage in ctx.doc.stages:
+        instructions = stage.instructions
+        for index, ins in enumerate(instructions):
+            if ins.keyword != "RUN":
+                continue
+            updates = apt_commands(ctx, ins, "update")
+            if not updates or apt_commands(ctx, ins, *_INSTALLING):
+                continue
+            if ctx.commands(ins, "apt", "aptitude"):
+                continue
+            fix = None
+            nxt = instructions[index + 1] if index + 1 < len(instructions) else None
+            if nxt is not None and apt_commands(ctx, nxt, "install"):
+                edits = merge_runs(ctx, ins, nxt)
+                if edits:
+                    fix = Fix("Merge apt-get update into the next RUN", tuple(edits))
+            yield Violation(
+                updates[0][0].span,
+                "apt-get update in a RUN without an install: its cached layer keeps a stale "
+                "package index when the install line changes; update and install in one RUN",
+                fix,
+            )
+
+
+# -- consecutive RUNs ----------------------------------------------------------------
+
+
+def _command_count(ins: Instruction) -> int:
+    return len(ins.shell.commands) if ins.shell is not None else 1
+
+
+def _consecutive_runs(ctx: LintContext) -> Iterator[Violation]:
+    for stage in ctx.doc.stages:
+        previous: Instruction | None = None
+        for ins in stage.instructions:
+            if ins.keyword != "RUN":
+                previous = None
+                continue
+            if previous is not None and flags_key(previous) == flags_key(ins):
+                # Deliberately split long chains are left alone; short ones are merged.
+                if _command_count(previous) <= 2 and _command_count(ins) <= 2:
+                    edits = merge_runs(ctx, previous, ins)
+                    fix = Fix("Chain with the previous RUN", tuple(edits)) if edits else None
+                    yield Violation(
+                        ins.keyword_span,
+                        "This RUN directly follows another; chaining them saves a layer",
+                        fix,
+                        (Related(previous.keyword_span, "previous RUN"),),
+                    )
+            previous = ins
+
+
+RULES = (
+    Rule(
+        code="LW601",
+        name="consecutive-run",
+        summary="Consecutive RUN instructions that could be one layer",
+        severity=Severity.INFO,
+        category="layers",
+        check=_consecutive_runs,
+        aliases=("DL3059",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW602",
+        name="apt-update-alone",
+        summary="apt-get update in a RUN that installs nothing",
+        severity=Severity.ERROR,
+        category="layers",
+        check=_apt_update_alone,
+        fixable=True,
+    ),
+    Rule(
+        code="LW603",
+        name="apt-missing-yes",
+        summary="apt-get install without -y",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_apt_missing_yes,
+        aliases=("DL3014",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW604",
+        name="apt-install-recommends",
+        summary="apt-get install without --no-install-recommends",
+        severity=Severity.INFO,
+        category="layers",
+        check=_apt_recommends,
+        aliases=("DL3015",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW605",
+        name="apt-lists-not-removed",
+        summary="apt-get update without removing /var/lib/apt/lists in the same RUN",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_apt_lists,
+        aliases=("DL3009",),
+        fixable=True,
+    ),
+)

@@ -1,0 +1,162 @@
+"""LW2xx: running as non-root (PRACTICES B)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...syntax.model import Instruction, Span, Stage
+from ..context import LintContext
+from ..edits import insert_lines_at_end, insert_lines_before
+from ..facts import ImageRef
+from ..rule import Fix, Related, Rule, Severity, Violation
+
+# Instructions whose effect depends on running as root at build time.
+_BUILD_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR", "ONBUILD"})
+_RHEL_FAMILY = ("centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux")
+_ROOT = frozenset({"root", "0"})
+
+
+def _last_user(ctx: LintContext, stage: Stage) -> Instruction | None:
+    for member in ctx.stage_chain(stage):
+        for ins in reversed(member.instructions):
+            if ins.keyword == "USER":
+                return ins
+    return None
+
+
+def _user_name(ins: Instruction) -> str:
+    return ins.args.split(":", 1)[0].strip().strip("\"'")
+
+
+def _runs_as_non_root_already(image: ImageRef) -> bool:
+    """Images documented to default to a non-root user."""
+    tag = (image.tag or "").lower()
+    if image.is_distroless and "nonroot" in tag:
+        return True
+    return image.registry == "cgr.dev" and not tag.endswith("-dev")
+
+
+def _created_user(ctx: LintContext, stage: Stage) -> str | None:
+    """A user the stage creates with useradd/adduser but never switches to."""
+    name = None
+    for member in reversed(ctx.stage_chain(stage)):
+        for ins in member.instructions:
+            for command in ctx.commands(ins, "useradd", "adduser"):
+                positional = [w.value for w in command.arguments if not w.value.startswith("-")]
+                if positional:
+                    # adduser NAME [GROUP] / useradd [opts] NAME: the user is the last
+                    # positional word for useradd, the first for adduser.
+                    name = positional[-1] if command.program == "useradd" else positional[0]
+    return name
+
+
+def _user_lines(image: ImageRef | None) -> list[str]:
+    """Lines that create (if needed) and switch to a non-root user for this base."""
+    if image is None or image.is_scratch:
+        return ["USER 65532:65532"]
+    name, tag, path = image.name, (image.tag or "").lower(), image.path
+    if image.is_distroless:
+        return ["USER nonroot:nonroot"]
+    if name == "node" and (image.is_official or image.registry is None):
+        return ["USER node"]
+    if name == "alpine" or "alpine" in tag:
+        return ["RUN addgroup -S app && adduser -S -G app app", "USER app"]
+    if name == "busybox":
+        return ["RUN adduser -S -D -H app", "USER app"]
+    if "minimal" in name or "micro" in name:
+        return ["USER 65532:65532"]
+    if image.is_official or name in _RHEL_FAMILY or path.startswith(("ubi", "ubi8/", "ubi9/")):
+        return [
+            "RUN groupadd --system app && useradd --system --gid app --no-create-home app",
+            "USER app",
+        ]
+    return ["USER 65532:65532"]
+
+
+def _insert_user_fix(ctx: LintContext, stage: Stage) -> Fix:
+    """Insert the user lines after the stage's last build step (before CMD and friends)."""
+    image = ctx.info(stage).image
+    created = _created_user(ctx, stage)
+    lines = [f"USER {created}"] if created else _user_lines(image)
+    instructions = stage.instructions
+    last_step = 0
+    for index, ins in enumerate(instructions):
+        if ins.keyword in _BUILD_STEPS or (ins.keyword == "USER" and index > 0):
+            last_step = index
+    if last_step + 1 < len(instructions):
+        edit = insert_lines_before(ctx, instructions[last_step + 1], lines)
+    else:
+        edit = insert_lines_at_end(ctx, stage, lines)
+    user = lines[-1].split(None, 1)[1]
+    return Fix(f"Run as non-root user '{user}'", (edit,), safe=False)
+
+
+def _applies(ctx: LintContext) -> tuple[Stage, ImageRef | None] | None:
+    stage = ctx.final_stage
+    if stage is None:
+        return None
+    image = ctx.info(stage).image
+    if ctx.is_windows(stage):
+        return None
+    return stage, image
+
+
+def _missing_user(ctx: LintContext) -> Iterator[Violation]:
+    applies = _applies(ctx)
+    if applies is None:
+        return
+    stage, image = applies
+    if _last_user(ctx, stage) is not None:
+        return
+    if image is not None and _runs_as_non_root_already(image):
+        return
+    if image is None and ctx.info(stage).resolved_base is None:
+        return  # base image unknown (an ARG without default): it may set a user
+    start = stage.from_instruction.keyword_span
+    yield Violation(
+        Span(start.start, stage.base.span.end if stage.base else start.end),
+        "The final stage never sets a non-root USER, so the container runs as root",
+        _insert_user_fix(ctx, stage),
+    )
+
+
+def _root_user(ctx: LintContext) -> Iterator[Violation]:
+    applies = _applies(ctx)
+    if applies is None:
+        return
+    stage, _ = applies
+    last = _last_user(ctx, stage)
+    if last is None or _user_name(last).lower() not in _ROOT:
+        return
+    fix = _insert_user_fix(ctx, stage) if last in stage.instructions else None
+    if fix is not None and fix.edits[0].start <= last.span.start:
+        fix = None
+    yield Violation(
+        last.args_span,
+        f"The last USER of the final stage is '{_user_name(last)}', so the container runs as root",
+        fix,
+        (Related(stage.from_instruction.keyword_span, "final stage"),),
+    )
+
+
+RULES = (
+    Rule(
+        code="LW201",
+        name="missing-user",
+        summary="The final stage never switches to a non-root USER",
+        severity=Severity.WARNING,
+        category="user",
+        check=_missing_user,
+        fixable=True,
+    ),
+    Rule(
+        code="LW202",
+        name="root-user",
+        summary="The final stage's last USER is root",
+        severity=Severity.WARNING,
+        category="user",
+        check=_root_user,
+        aliases=("DL3002",),
+        fixable=True,
+    ),
+)

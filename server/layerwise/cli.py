@@ -1,0 +1,312 @@
+"""Command-line front end: ``layerwise check | fix | rules | serve``."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .analysis import (
+    ALL_RULES,
+    FileSystemProject,
+    Finding,
+    LintOptions,
+    Severity,
+    fix_text,
+    lint_text,
+)
+from .syntax.source import SourceText
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".hg"})
+
+
+class UsageError(Exception):
+    pass
+
+
+def is_dockerfile_name(name: str) -> bool:
+    lowered = name.lower()
+    return (
+        lowered == "dockerfile"
+        or lowered.endswith(".dockerfile")
+        or lowered.startswith("dockerfile.")
+        or lowered.startswith("containerfile")
+    ) and not lowered.endswith(".dockerignore")
+
+
+def discover(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            yield from sorted(_walk(path))
+        else:
+            raise UsageError(f"{raw}: no such file or directory")
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            if entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
+                yield from _walk(entry)
+        elif entry.is_file() and is_dockerfile_name(entry.name):
+            yield entry
+
+
+def project_root(path: Path) -> Path:
+    """The repository root above ``path`` (a ``.git`` folder), else its own folder."""
+    directory = path.resolve().parent
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return directory
+
+
+def read_text(path: Path) -> str:
+    # Bytes in, bytes out: line endings and undecodable bytes survive a fix unchanged.
+    return path.read_bytes().decode("utf-8", errors="surrogateescape")
+
+
+def _selectors(values: list[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or []:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    for selector in out:
+        if not any(rule.matches(selector) for rule in ALL_RULES):
+            raise UsageError(f"unknown rule selector '{selector}' (see 'layerwise rules')")
+    return tuple(out)
+
+
+def _options(args: argparse.Namespace) -> LintOptions:
+    return LintOptions(select=_selectors(args.select), ignore=_selectors(args.ignore))
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[tuple[str, str, Path | None]]:
+    """(display name, text, path for context lookups) per input."""
+    paths = args.paths or ["."]
+    for raw in paths:
+        if raw == "-":
+            name = args.stdin_filename or "-"
+            yield name, sys.stdin.read(), Path(args.stdin_filename) if args.stdin_filename else None
+            continue
+        for path in discover([raw]):
+            try:
+                yield str(path), read_text(path), path
+            except OSError as exc:
+                raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, object]:
+    def rng(start: int, end: int) -> dict[str, dict[str, int]]:
+        sl, sc = source.to_client(start)
+        el, ec = source.to_client(end)
+        return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
+
+    fix = None
+    if finding.fix is not None:
+        fix = {
+            "title": finding.fix.title,
+            "safe": finding.fix.safe,
+            "edits": [
+                {"range": rng(e.start, e.end), "newText": e.new_text} for e in finding.fix.edits
+            ],
+        }
+    return {
+        "path": name,
+        "code": finding.rule.code,
+        "name": finding.rule.name,
+        "aliases": list(finding.rule.aliases),
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "range": rng(finding.span.start, finding.span.end),
+        "fix": fix,
+    }
+
+
+def _check(args: argparse.Namespace) -> int:
+    options = _options(args)
+    fail_rank = Severity(args.fail_level).rank
+    records: list[dict[str, object]] = []
+    failing = False
+    for name, text, path in _inputs(args):
+        project = FileSystemProject(project_root(path)) if path is not None else None
+        if args.fix and path is not None and name != "-":
+            fixed = fix_text(
+                text, options=options, path=path, project=project, unsafe=args.unsafe_fixes
+            )
+            if fixed.text != text:
+                path.write_bytes(fixed.text.encode("utf-8", errors="surrogateescape"))
+                text = fixed.text
+        result = lint_text(text, options=options, path=path, project=project)
+        for rule, error in result.failures:
+            print(f"{name}: rule {rule.code} failed and was skipped: {error}", file=sys.stderr)
+        source = result.doc.source
+        for finding in result.findings:
+            failing = failing or finding.severity.rank >= fail_rank
+            if args.format == "json":
+                records.append(finding_json(name, source, finding))
+            else:
+                line, column = source.position(finding.span.start)
+                mark = " [*]" if finding.fix is not None else ""
+                print(
+                    f"{name}:{line + 1}:{column + 1}: {finding.severity.value} "
+                    f"{finding.rule.code} {finding.message}{mark}"
+                )
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _fix(args: argparse.Namespace) -> int:
+    options = _options(args)
+    changed = 0
+    total = 0
+    for name, text, path in _inputs(args):
+        project = FileSystemProject(project_root(path)) if path is not None else None
+        result = fix_text(
+            text, options=options, path=path, project=project, unsafe=args.unsafe_fixes
+        )
+        if result.text == text:
+            if name == "-" and not args.diff:
+                sys.stdout.write(text)
+            continue
+        changed += 1
+        total += len(result.applied)
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    result.text.splitlines(keepends=True),
+                    fromfile=f"a/{name}",
+                    tofile=f"b/{name}",
+                )
+            )
+        elif path is None or name == "-":
+            sys.stdout.write(result.text)
+        else:
+            path.write_bytes(result.text.encode("utf-8", errors="surrogateescape"))
+    verb = "Would fix" if args.diff else "Fixed"
+    print(f"{verb} {total} finding(s) in {changed} file(s)", file=sys.stderr)
+    return EXIT_FINDINGS if args.diff and changed else EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "summary": r.summary,
+                "severity": r.severity.value,
+                "category": r.category,
+                "aliases": list(r.aliases),
+                "fixable": r.fixable,
+                "url": r.url,
+            }
+            for r in ALL_RULES
+        ]
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for r in ALL_RULES:
+        fix = "*" if r.fixable else " "
+        aliases = f"  ({', '.join(r.aliases)})" if r.aliases else ""
+        print(f"{r.code} {fix} {r.severity.value:<7} {r.name:<28} {r.summary}{aliases}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .lsp.server import serve
+
+    serve()
+    return EXIT_OK
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin"
+    )
+    parser.add_argument(
+        "--select", action="append", help="only these rules (codes, prefixes, names or aliases)"
+    )
+    parser.add_argument("--ignore", action="append", help="skip these rules")
+    parser.add_argument(
+        "--stdin-filename", help="path to report (and to find .dockerignore) for stdin"
+    )
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="layerwise", description="Dockerfile linter and language server"
+    )
+    parser.add_argument("--version", action="version", version=f"layerwise {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="report findings")
+    _add_selection(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--fail-level",
+        choices=[s.value for s in Severity],
+        default="info",
+        help="exit 1 when a finding has at least this severity (default: info)",
+    )
+    check.add_argument(
+        "--fix", action="store_true", help="apply fixes first, then report what is left"
+    )
+    check.set_defaults(func=_check)
+
+    fix = sub.add_parser("fix", help="apply fixes in place")
+    _add_selection(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.set_defaults(func=_fix)
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(func=_rules)
+
+    serve = sub.add_parser("serve", help="run the language server on stdio")
+    serve.add_argument("--stdio", action="store_true", help="accepted for editor compatibility")
+    serve.set_defaults(func=_serve)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"layerwise: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

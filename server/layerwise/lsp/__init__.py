@@ -1,0 +1,1 @@
+"""LSP front end: a thin adapter over the analysis layer."""

@@ -1,0 +1,375 @@
+"""The language server: a thin adapter from LSP to the analysis layer.
+
+Handlers translate parameters, call the analysis functions and translate the
+results back; no rule logic lives here. Every handler is guarded: an error is
+logged and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..analysis.actions import fix_all_edit, ignore_edit
+from ..analysis.config import Settings, parse_settings
+from ..analysis.context import FileSystemProject
+from ..analysis.engine import LintResult, lint_text
+from ..analysis.rule import Edit
+from .convert import (
+    FIX_ALL_KIND,
+    SOURCE,
+    encoding_of,
+    ranges_overlap,
+    to_diagnostic,
+    to_range,
+    to_text_edit,
+)
+from .documents import Document, DocumentStore, uri_to_path
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LayerwiseServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "layerwise", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.documents = DocumentStore()
+        self.settings = Settings()
+        #: Bumped whenever settings change, invalidating cached lint results.
+        self.generation = 0
+        self.roots: list[Path] = []
+        self._reported_errors: tuple[str, ...] = ()
+
+    # -- capabilities -------------------------------------------------------------
+    @property
+    def caps(self) -> types.ClientCapabilities:
+        return self.client_capabilities
+
+    @property
+    def encoding(self):  # noqa: ANN201 - Encoding literal
+        return encoding_of(self.workspace.position_encoding)
+
+    @property
+    def pull_diagnostics(self) -> bool:
+        text_document = self.caps.text_document
+        return text_document is not None and text_document.diagnostic is not None
+
+    @property
+    def supports_configuration(self) -> bool:
+        workspace = self.caps.workspace
+        return bool(workspace and workspace.configuration)
+
+    @property
+    def supports_document_changes(self) -> bool:
+        workspace = self.caps.workspace
+        edit = workspace.workspace_edit if workspace else None
+        return bool(edit and edit.document_changes)
+
+    # -- analysis -----------------------------------------------------------------
+    def project_for(self, path: Path | None) -> FileSystemProject | None:
+        if path is None:
+            return None
+        resolved = path.resolve()
+        for root in self.roots:
+            if root == resolved.parent or root in resolved.parents:
+                return FileSystemProject(root)
+        return FileSystemProject(resolved.parent)
+
+    def lint(self, doc: Document) -> LintResult:
+        if doc.result is None or doc.result_generation != self.generation:
+            path = doc.path
+            doc.result = lint_text(
+                doc.text,
+                options=self.settings.lint_options(),
+                path=path,
+                project=self.project_for(path),
+            )
+            doc.result_generation = self.generation
+        return doc.result
+
+    def diagnostics(self, doc: Document) -> list[types.Diagnostic]:
+        result = self.lint(doc)
+        return [to_diagnostic(doc.uri, doc.source, f, self.encoding) for f in result.findings]
+
+    def publish(self, doc: Document) -> None:
+        if self.pull_diagnostics:
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=doc.uri, diagnostics=self.diagnostics(doc), version=doc.version
+            )
+        )
+
+    def edit(self, doc: Document, edits: list[Edit] | tuple[Edit, ...]) -> types.WorkspaceEdit:
+        text_edits = [
+            to_text_edit(doc.source, e, self.encoding) for e in sorted(edits, key=lambda e: e.start)
+        ]
+        if self.supports_document_changes:
+            return types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=doc.uri, version=doc.version
+                        ),
+                        edits=text_edits,  # type: ignore[arg-type]
+                    )
+                ]
+            )
+        return types.WorkspaceEdit(changes={doc.uri: text_edits})
+
+    # -- settings -----------------------------------------------------------------
+    def apply_settings(self, raw: Any) -> None:
+        settings, errors = parse_settings(raw)
+        if errors:
+            joined = tuple(errors)
+            if joined != self._reported_errors:
+                self._reported_errors = joined
+                self.window_show_message(
+                    types.ShowMessageParams(
+                        type=types.MessageType.Error,
+                        message="layerwise: invalid settings, using defaults: " + "; ".join(errors),
+                    )
+                )
+        else:
+            self._reported_errors = ()
+        if settings != self.settings:
+            self.settings = settings
+            self.generation += 1
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.pull_diagnostics:
+            workspace = self.caps.workspace
+            diagnostics = workspace.diagnostics if workspace else None
+            if diagnostics and diagnostics.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for doc in self.documents:
+            self.publish(doc)
+
+    async def fetch_settings(self) -> None:
+        if not self.supports_configuration:
+            return
+        try:
+            result = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="layerwise")])
+            )
+        except Exception:
+            log.warning("workspace/configuration failed; keeping current settings", exc_info=True)
+            return
+        self.apply_settings(result[0] if result else None)
+
+
+def guarded(default: Any = None) -> Callable[[F], F]:
+    """Log and swallow any exception from a handler, returning ``default``."""
+
+    def wrap(func: F) -> F:
+        if _is_async(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await func(*args, **kwargs)
+                except Exception:
+                    log.exception("handler %s failed", func.__name__)
+                    return default
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except Exception:
+                log.exception("handler %s failed", func.__name__)
+                return default
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def _is_async(func: Callable[..., Any]) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(func)
+
+
+def create_server() -> LayerwiseServer:
+    server = LayerwiseServer()
+
+    @server.feature(types.INITIALIZE)
+    @guarded()
+    def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
+        roots = []
+        for folder in params.workspace_folders or []:
+            path = uri_to_path(folder.uri)
+            if path is not None:
+                roots.append(path.resolve())
+        if not roots and params.root_uri:
+            path = uri_to_path(params.root_uri)
+            if path is not None:
+                roots.append(path.resolve())
+        ls.roots = roots
+        options = params.initialization_options
+        if isinstance(options, dict) and "settings" in options:
+            ls.apply_settings(options["settings"])
+
+    @server.feature(types.INITIALIZED)
+    @guarded()
+    async def initialized(ls: LayerwiseServer, params: types.InitializedParams) -> None:
+        await ls.fetch_settings()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @guarded()
+    async def did_change_configuration(
+        ls: LayerwiseServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and "layerwise" in settings:
+            ls.apply_settings(settings["layerwise"])
+        else:
+            await ls.fetch_settings()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded()
+    def did_open(ls: LayerwiseServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        ls.publish(ls.documents.open(item.uri, item.text, item.version))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded()
+    def did_change(ls: LayerwiseServer, params: types.DidChangeTextDocumentParams) -> None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start = (change.range.start.line, change.range.start.character)
+                end = (change.range.end.line, change.range.end.character)
+                doc.apply_change(change.text, start, end, ls.encoding)
+            else:
+                doc.apply_change(change.text, None, None, ls.encoding)
+        doc.version = params.text_document.version
+        ls.publish(doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded()
+    def did_close(ls: LayerwiseServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.documents.close(uri)
+        if not ls.pull_diagnostics:
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
+        ),
+    )
+    @guarded()
+    def diagnostic(
+        ls: LayerwiseServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        doc = ls.documents.get(params.text_document.uri)
+        items = ls.diagnostics(doc) if doc is not None else []
+        return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],  # type: ignore[list-item]
+            resolve_provider=False,
+        ),
+    )
+    @guarded(default=[])
+    def code_action(ls: LayerwiseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        only = params.context.only
+        wants = functools.partial(_wanted, only)
+        actions: list[types.CodeAction] = []
+        result = ls.lint(doc)
+        if wants(types.CodeActionKind.QuickFix):
+            ignored: set[tuple[str, int]] = set()
+            for finding in result.findings:
+                diagnostic = to_diagnostic(doc.uri, doc.source, finding, ls.encoding)
+                if not ranges_overlap(diagnostic.range, params.range):
+                    continue
+                if finding.fix is not None:
+                    actions.append(
+                        types.CodeAction(
+                            title=finding.fix.title + ("" if finding.fix.safe else " (unsafe)"),
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[diagnostic],
+                            is_preferred=finding.fix.safe,
+                            edit=ls.edit(doc, finding.fix.edits),
+                        )
+                    )
+                key = (finding.rule.code, doc.source.line_of(finding.span.start))
+                if key in ignored:
+                    continue
+                ignored.add(key)
+                edit = ignore_edit(result.doc, finding)
+                if edit is not None:
+                    actions.append(
+                        types.CodeAction(
+                            title=f"Ignore {finding.rule.code} for this instruction",
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[diagnostic],
+                            edit=ls.edit(doc, [edit]),
+                        )
+                    )
+        if wants(FIX_ALL_KIND) and (only or any(f.fix for f in result.findings)):
+            path = doc.path
+            edit = fix_all_edit(
+                doc.text,
+                ls.settings.lint_options(),
+                path,
+                ls.project_for(path),
+                unsafe=ls.settings.unsafe_fixes,
+            )
+            if edit is not None:
+                actions.append(
+                    types.CodeAction(
+                        title="layerwise: fix all auto-fixable problems",
+                        kind=FIX_ALL_KIND,  # type: ignore[arg-type]
+                        edit=ls.edit(doc, [edit]),
+                    )
+                )
+        return actions
+
+    return server
+
+
+def _wanted(only: Any, kind: str) -> bool:
+    if not only:
+        return True
+    return any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def serve() -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.WARNING,
+        format="layerwise %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("pygls", "json_rpc"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    create_server().start_io()
+
+
+__all__ = ["LayerwiseServer", "create_server", "serve", "to_range"]
