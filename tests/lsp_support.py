@@ -51,14 +51,18 @@ def capabilities(
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
-                    code_action_kind=types.ClientCodeActionKindOptions(value_set=["quickfix", "source"])
+                    code_action_kind=types.ClientCodeActionKindOptions(
+                        value_set=["quickfix", "source"]
+                    )
                 )
             ),
         ),
     )
 
 
-async def wait_for_version(client: LanguageClient, uri: str, version: int, timeout: float = 10) -> list[Any]:
+async def wait_for_version(
+    client: LanguageClient, uri: str, version: int, timeout: float = 10
+) -> list[Any]:
     """Wait until diagnostics for ``uri`` at ``version`` are published."""
 
     async def wait() -> list[Any]:
@@ -95,7 +99,14 @@ def _offset(text: str, position: types.Position, encoding: str) -> int:
 
 def apply_text_edits(text: str, edits: list[types.TextEdit], encoding: str = "utf-16") -> str:
     spans = sorted(
-        ((_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text) for e in edits),
+        (
+            (
+                _offset(text, e.range.start, encoding),
+                _offset(text, e.range.end, encoding),
+                e.new_text,
+            )
+            for e in edits
+        ),
         reverse=True,
     )
     for start, end, new in spans:
@@ -103,7 +114,9 @@ def apply_text_edits(text: str, edits: list[types.TextEdit], encoding: str = "ut
     return text
 
 
-def apply_workspace_edit(text: str, uri: str, edit: types.WorkspaceEdit, encoding: str = "utf-16") -> str:
+def apply_workspace_edit(
+    text: str, uri: str, edit: types.WorkspaceEdit, encoding: str = "utf-16"
+) -> str:
     edits: list[types.TextEdit] = []
     if edit.document_changes:
         for change in edit.document_changes:

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from layerwise.cli import is_dockerfile_name, main
 
 BAD = "FROM ubuntu\nADD . /app\nUSER nobody\n"
@@ -74,10 +73,16 @@ def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert add["name"] == "add-instead-of-copy"
     assert add["aliases"] == ["DL3020"]
     assert add["severity"] == "warning"
-    assert add["range"] == {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 3}}
+    assert add["range"] == {
+        "start": {"line": 2, "character": 0},
+        "end": {"line": 2, "character": 3},
+    }
     assert add["fix"]["title"] == "Replace ADD with COPY"
     assert add["fix"]["edits"] == [{"range": add["range"], "newText": "COPY"}]
-    assert all(set(r) >= {"path", "code", "name", "aliases", "severity", "message", "range", "fix"} for r in records)
+    assert all(
+        set(r) >= {"path", "code", "name", "aliases", "severity", "message", "range", "fix"}
+        for r in records
+    )
 
 
 def test_json_ranges_are_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,7 +116,9 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2
 
 
-def test_stdin_with_filename(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdin_with_filename(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(BAD))
     code, out, _ = run(["check", "-", "--stdin-filename", str(tmp_path / "Dockerfile")], capsys)
     assert code == 1

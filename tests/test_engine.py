@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-
 from layerwise.analysis import (
     ALL_RULES,
     Edit,
@@ -86,7 +85,9 @@ def test_a_rule_that_raises_is_skipped_and_logged(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.ERROR):
         result = lint_text("FROM ubuntu\n", rules=rules)
     assert sorted(f.code for f in result.findings) == ["LW101", "LW201"]
-    assert [(rule.code, error) for rule, error in result.failures] == [("LW998", "RuntimeError: boom")]
+    assert [(rule.code, error) for rule, error in result.failures] == [
+        ("LW998", "RuntimeError: boom")
+    ]
     assert "LW998" in caplog.text
 
 
@@ -130,7 +131,10 @@ def test_ignore_edit_extends_an_existing_pragma() -> None:
     result = lint_text(text, options=LintOptions(select=("LW701",)))
     edit = ignore_edit(result.doc, result.findings[0])
     assert edit is not None
-    assert apply_edits(text, [edit]) == "FROM ubuntu:24.04\n# layerwise: ignore=LW601,LW701\nADD a /a\n"
+    assert (
+        apply_edits(text, [edit])
+        == "FROM ubuntu:24.04\n# layerwise: ignore=LW601,LW701\nADD a /a\n"
+    )
 
 
 def test_settings_are_strict() -> None:

@@ -32,7 +32,9 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
 
 @pytest_lsp.fixture(config=CONFIG)
 async def pull_client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=capabilities(pull=True)))
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=capabilities(pull=True))
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -40,7 +42,9 @@ async def pull_client(lsp_client: LanguageClient):
 def _open(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="dockerfile", version=version, text=text)
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="dockerfile", version=version, text=text
+            )
         )
     )
 
@@ -49,7 +53,9 @@ def _codes(diagnostics: list[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)
 
 
-async def _actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
+async def _actions(
+    client: LanguageClient, uri: str, diagnostic: types.Diagnostic
+) -> list[types.CodeAction]:
     result = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -60,7 +66,9 @@ async def _actions(client: LanguageClient, uri: str, diagnostic: types.Diagnosti
     return [a for a in result or [] if isinstance(a, types.CodeAction)]
 
 
-async def _apply_quickfix(client: LanguageClient, uri: str, text: str, code: str, version: int) -> str:
+async def _apply_quickfix(
+    client: LanguageClient, uri: str, text: str, code: str, version: int
+) -> str:
     diagnostics = await wait_for_version(client, uri, version)
     diagnostic = next(d for d in diagnostics if d.code == code)
     actions = await _actions(client, uri, diagnostic)
@@ -98,8 +106,12 @@ async def test_change_updates_and_close_clears(client: LanguageClient, tmp_path:
         )
     )
     assert "LW101" not in _codes(await wait_for_version(client, uri, 2))
-    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
-    await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri))
+    )
+    await asyncio.wait_for(
+        client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10
+    )
     assert list(client.diagnostics[uri]) == []
 
 
@@ -124,7 +136,10 @@ async def test_quickfix_chain_runs(client: LanguageClient, tmp_path: Path):
     text = "FROM debian:12\n# fetch\nRUN make build\n# test\nRUN make test\nUSER nobody\n"
     _open(client, uri, text)
     fixed = await _apply_quickfix(client, uri, text, "LW601", 1)
-    assert fixed == "FROM debian:12\n# fetch\n# test\nRUN make build \\\n    && make test\nUSER nobody\n"
+    assert (
+        fixed
+        == "FROM debian:12\n# fetch\n# test\nRUN make build \\\n    && make test\nUSER nobody\n"
+    )
 
 
 async def test_quickfix_insert_user(client: LanguageClient, tmp_path: Path):
@@ -132,7 +147,10 @@ async def test_quickfix_insert_user(client: LanguageClient, tmp_path: Path):
     text = 'FROM node:20-slim\nCOPY . /app\n# start\nCMD ["node", "/app/server.js"]\n'
     _open(client, uri, text)
     fixed = await _apply_quickfix(client, uri, text, "LW201", 1)
-    assert fixed == 'FROM node:20-slim\nCOPY . /app\nUSER node\n# start\nCMD ["node", "/app/server.js"]\n'
+    assert (
+        fixed
+        == 'FROM node:20-slim\nCOPY . /app\nUSER node\n# start\nCMD ["node", "/app/server.js"]\n'
+    )
 
 
 async def test_ignore_action_inserts_pragma_and_silences(client: LanguageClient, tmp_path: Path):
@@ -145,7 +163,10 @@ async def test_ignore_action_inserts_pragma_and_silences(client: LanguageClient,
     ignore = next(a for a in actions if a.title == "Ignore LW701 for this instruction")
     assert ignore.edit is not None
     new_text = apply_workspace_edit(text, uri, ignore.edit)
-    assert new_text == "FROM ubuntu:24.04\n    # layerwise: ignore=LW701\n    ADD . /app\nUSER nobody\n"
+    assert (
+        new_text
+        == "FROM ubuntu:24.04\n    # layerwise: ignore=LW701\n    ADD . /app\nUSER nobody\n"
+    )
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -164,14 +185,19 @@ async def test_fix_all_source_action(client: LanguageClient, tmp_path: Path):
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+            context=types.CodeActionContext(
+                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
+            ),
         )
     )
     actions = [a for a in result or [] if isinstance(a, types.CodeAction)]
     assert [a.kind for a in actions] == ["source.fixAll.layerwise"]
     assert actions[0].edit is not None
     fixed = apply_workspace_edit(text, uri, actions[0].edit)
-    assert fixed == 'FROM debian:12\nLABEL org.opencontainers.image.authors="me"\nCOPY a.txt /a.txt\nUSER nobody\n'
+    assert (
+        fixed
+        == 'FROM debian:12\nLABEL org.opencontainers.image.authors="me"\nCOPY a.txt /a.txt\nUSER nobody\n'
+    )
 
 
 async def test_settings_select_and_bad_setting_message(client: LanguageClient, tmp_path: Path):

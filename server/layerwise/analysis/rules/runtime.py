@@ -14,6 +14,23 @@ from ..rule import Edit, Fix, Rule, Severity, Violation
 _SHELL_CHARS = set("$`*?[]{}~<>|&;()#!\\\n")
 
 
+def _is_literal(raw: str) -> bool:
+    """The word means the same with or without a shell: no expansion, globbing or escapes."""
+    quote = ""
+    for ch in raw:
+        if quote == "'":
+            quote = "" if ch == "'" else quote
+        elif quote == '"':
+            if ch in "$`\\":
+                return False
+            quote = "" if ch == '"' else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _SHELL_CHARS:
+            return False
+    return not quote
+
+
 def _explicit_shell(ctx: LintContext, stage: Stage, before: Instruction) -> bool:
     for member in ctx.stage_chain(stage):
         for ins in member.instructions:
@@ -32,12 +49,9 @@ def exec_form(ctx: LintContext, ins: Instruction) -> str | None:
     command = script.commands[0]
     if command.redirects or command.program_index() != 0:
         return None
-    words = []
-    for word in command.words:
-        raw_unquoted = word.raw.replace('"', "").replace("'", "")
-        if any(c in _SHELL_CHARS for c in raw_unquoted) or '"' in word.raw and "\\" in word.raw:
-            return None
-        words.append(word.value)
+    if not all(_is_literal(word.raw) for word in command.words):
+        return None
+    words = [word.value for word in command.words]
     return json.dumps(words, ensure_ascii=False)
 
 

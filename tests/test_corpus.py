@@ -1,0 +1,67 @@
+"""Every real-world Dockerfile in the shared corpus parses, lints and fixes without errors.
+
+The corpus lives outside the project (licences vary): ``../shared/corpus/dev``.
+Set LAYERWISE_NO_CORPUS=1 to leave these tests out where it is not available.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from layerwise.analysis import fix_text, lint_text
+from layerwise.syntax import parse
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+
+FILES: list[Path] = (
+    []
+    if os.environ.get("LAYERWISE_NO_CORPUS") == "1"
+    else sorted(p for p in CORPUS.rglob("*") if p.is_file())
+)
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="surrogateescape")
+
+
+def test_corpus_is_present() -> None:
+    if os.environ.get("LAYERWISE_NO_CORPUS") == "1":
+        return
+    assert len(FILES) > 500, (
+        f"expected the shared corpus at {CORPUS}; set LAYERWISE_NO_CORPUS=1 to run without it"
+    )
+
+
+def test_every_file_lints_without_rule_failures() -> None:
+    failures = []
+    for path in FILES:
+        result = lint_text(_read(path))
+        if result.failures:
+            failures.append((path.name, result.failures))
+        for finding in result.findings:
+            assert 0 <= finding.span.start <= finding.span.end <= len(result.doc.text)
+    assert failures == []
+
+
+def test_fix_all_keeps_files_valid_and_is_idempotent() -> None:
+    problems = []
+    for path in FILES:
+        text = _read(path)
+        before = parse(text)
+        result = fix_text(text, unsafe=True)
+        after = parse(result.text)
+        if len(after.errors) > len(before.errors):
+            problems.append(f"{path}: new syntax errors {after.errors}")
+        if len(after.stages) != len(before.stages):
+            problems.append(f"{path}: stage count changed")
+        if [s.base.value if s.base else None for s in after.stages] != [
+            s.base.value if s.base else None for s in before.stages
+        ]:
+            problems.append(f"{path}: base images changed")
+        if "\r\n" in text and "\n" in result.text.replace("\r\n", ""):
+            problems.append(f"{path}: CRLF file gained LF line endings")
+        again = fix_text(result.text, unsafe=True)
+        if again.text != result.text:
+            problems.append(f"{path}: fix-all is not idempotent")
+    assert problems == []
