@@ -125,9 +125,12 @@ def _unsuppressed(doc: Dockerfile, findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         index = bisect_right(starts, finding.span.start) - 1
         codes = suppressed.get(index)
-        if codes and finding.span.start <= instructions[index].span.end:
-            if any(finding.rule.matches(code) for code in codes):
-                continue
+        if (
+            codes
+            and finding.span.start <= instructions[index].span.end
+            and any(finding.rule.matches(code) for code in codes)
+        ):
+            continue
         kept.append(finding)
     return kept
 

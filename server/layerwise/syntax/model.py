@@ -7,6 +7,7 @@ The model is immutable; :func:`layerwise.syntax.parser.parse` builds it and neve
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -109,14 +110,7 @@ class OffsetMap:
         self._length = [s[2] for s in segments]
 
     def _segment(self, index: int) -> int:
-        lo, hi = 0, len(self._logical) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._logical[mid] <= index:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return bisect_right(self._logical, index) - 1 if len(self._logical) > 1 else 0
 
     def start(self, index: int) -> int:
         """Source offset of the character at logical ``index``."""

@@ -612,6 +612,11 @@ def _unquote(raw: str, escape: str) -> str:
 
 
 def _replace(ins: Instruction, **changes: object) -> Instruction:
-    from dataclasses import replace
+    """Fill in fields of an instruction the parser is still building.
 
-    return replace(ins, **changes)  # type: ignore[arg-type]
+    The model is frozen for its consumers; while an instruction has not yet
+    left the parser, setting fields in place avoids copying it per field.
+    """
+    for name, value in changes.items():
+        object.__setattr__(ins, name, value)
+    return ins

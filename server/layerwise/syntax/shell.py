@@ -9,14 +9,17 @@ point at an exact word and what fixes need to insert a flag in the right place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Span, Token
 
 SpanMapper = Callable[[int, int], Span]
 
 _OPERATOR_CHARS = frozenset(";&|()")
+# A run of characters with no quoting, expansion or word-ending meaning.
+_PLAIN = re.compile(r"[^ \t\r\n;&|()<>'\"\\$`]+")
 _WORD_END = frozenset(" \t\r\n;&|()<>")
 # Words that introduce or close compound commands; skipped to find the program.
 _RESERVED = frozenset(
@@ -48,31 +51,19 @@ class ShellCommand:
     #: The operator that precedes it, ``None`` for the first command.
     preceded_by: str | None
 
+    #: Index in ``words`` of the program actually run (see :func:`program_index`).
+    program_at: int | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "program_at", program_index(self.words))
+
     def program_index(self) -> int | None:
-        """Index in ``words`` of the program actually run, past reserved words,
-        variable assignments and wrappers such as ``sudo`` or ``env``."""
-        index = 0
-        words = self.words
-        wrapped = False
-        while index < len(words):
-            value = words[index].value
-            if value in _RESERVED or _is_assignment(value):
-                index += 1
-                continue
-            if wrapped and value.startswith("-"):
-                index += 2 if value in _WRAPPER_OPTIONS_WITH_VALUE else 1
-                continue
-            if value in _WRAPPERS and index + 1 < len(words):
-                wrapped = True
-                index += 1
-                continue
-            return index
-        return None
+        return self.program_at
 
     @property
     def program(self) -> str | None:
         """Base name of the program (``/usr/bin/apt-get`` → ``apt-get``)."""
-        index = self.program_index()
+        index = self.program_at
         if index is None:
             return None
         return self.words[index].value.rsplit("/", 1)[-1]
@@ -80,7 +71,7 @@ class ShellCommand:
     @property
     def arguments(self) -> tuple[Token, ...]:
         """Words after the program."""
-        index = self.program_index()
+        index = self.program_at
         return () if index is None else self.words[index + 1 :]
 
 
@@ -95,12 +86,28 @@ class ShellScript:
         return [c for c in self.commands if c.program in programs]
 
 
-def _is_assignment(word: str) -> bool:
-    eq = word.find("=")
-    if eq <= 0:
-        return False
-    name = word[:eq]
-    return (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name)
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def program_index(words: tuple[Token, ...]) -> int | None:
+    """Index of the program actually run, past reserved words, variable
+    assignments and wrappers such as ``sudo`` or ``env``."""
+    index = 0
+    wrapped = False
+    while index < len(words):
+        value = words[index].value
+        if value in _RESERVED or _ASSIGNMENT.match(value):
+            index += 1
+            continue
+        if wrapped and value.startswith("-"):
+            index += 2 if value in _WRAPPER_OPTIONS_WITH_VALUE else 1
+            continue
+        if value in _WRAPPERS and index + 1 < len(words):
+            wrapped = True
+            index += 1
+            continue
+        return index
+    return None
 
 
 class _Scanner:
@@ -179,7 +186,13 @@ class _Scanner:
         """Scan a word starting at ``i``; return its end and unquoted value."""
         text, n = self.text, self.n
         value: list[str] = []
+        plain = _PLAIN.match
         while i < n:
+            match = plain(text, i)
+            if match:
+                value.append(match.group())
+                i = match.end()
+                continue
             c = text[i]
             if c in _WORD_END:
                 break

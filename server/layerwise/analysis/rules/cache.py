@@ -48,12 +48,14 @@ def dependency_install(command: ShellCommand) -> str | None:
         return "yarn"
     if program == "pnpm" and sub in ("install", "i") and len(args) == 1:
         return "pnpm"
-    if program in ("pip", "pip3") and sub == "install":
-        if any(o in ("-r", "--requirement") or o.startswith("--requirement=") for o in opts):
-            return "pip"
-    if program in ("python", "python3") and args[:2] == ["pip", "install"]:
-        if "-r" in opts or "--requirement" in opts:
-            return "pip"
+    from_requirements = any(
+        o in ("-r", "--requirement") or o.startswith("--requirement=") for o in opts
+    )
+    pip_install = (program in ("pip", "pip3") and sub == "install") or (
+        program in ("python", "python3") and args[:2] == ["pip", "install"]
+    )
+    if pip_install and from_requirements:
+        return "pip"
     if program == "pipenv" and sub in ("install", "sync"):
         return "pipenv"
     if program == "poetry" and sub == "install":

@@ -233,17 +233,21 @@ def _consecutive_runs(ctx: LintContext) -> Iterator[Violation]:
             if ins.keyword != "RUN":
                 previous = None
                 continue
-            if previous is not None and flags_key(previous) == flags_key(ins):
-                # Deliberately split long chains are left alone; short ones are merged.
-                if _command_count(previous) <= 2 and _command_count(ins) <= 2:
-                    edits = merge_runs(ctx, previous, ins)
-                    fix = Fix("Chain with the previous RUN", tuple(edits)) if edits else None
-                    yield Violation(
-                        ins.keyword_span,
-                        "This RUN directly follows another; chaining them saves a layer",
-                        fix,
-                        (Related(previous.keyword_span, "previous RUN"),),
-                    )
+            # Deliberately split long chains are left alone; short ones are merged.
+            if (
+                previous is not None
+                and flags_key(previous) == flags_key(ins)
+                and _command_count(previous) <= 2
+                and _command_count(ins) <= 2
+            ):
+                edits = merge_runs(ctx, previous, ins)
+                fix = Fix("Chain with the previous RUN", tuple(edits)) if edits else None
+                yield Violation(
+                    ins.keyword_span,
+                    "This RUN directly follows another; chaining them saves a layer",
+                    fix,
+                    (Related(previous.keyword_span, "previous RUN"),),
+                )
             previous = ins
 
 
