@@ -1,24 +1,20 @@
 """Every real-world Dockerfile in the shared corpus parses, lints and fixes without errors.
 
 The corpus lives outside the project (licences vary): ``../shared/corpus/dev``.
-Set LAYERWISE_NO_CORPUS=1 to leave these tests out where it is not available.
+Set LAYERWISE_CORPUS to use another copy, or LAYERWISE_NO_CORPUS=1 to leave them
+out where no copy is available.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from conftest import corpus_dir
 from layerwise.analysis import fix_text, lint_text
 from layerwise.syntax import parse
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
-
-FILES: list[Path] = (
-    []
-    if os.environ.get("LAYERWISE_NO_CORPUS") == "1"
-    else sorted(p for p in CORPUS.rglob("*") if p.is_file())
-)
+CORPUS = corpus_dir()
+FILES: list[Path] = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS else []
 
 
 def _read(path: Path) -> str:
@@ -26,8 +22,8 @@ def _read(path: Path) -> str:
 
 
 def test_corpus_is_present() -> None:
-    if os.environ.get("LAYERWISE_NO_CORPUS") == "1":
-        return
+    if CORPUS is None:
+        return  # explicitly opted out with LAYERWISE_NO_CORPUS=1
     assert len(FILES) > 500, (
         f"expected the shared corpus at {CORPUS}; set LAYERWISE_NO_CORPUS=1 to run without it"
     )

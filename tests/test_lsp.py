@@ -277,6 +277,23 @@ async def test_unknown_documents_do_not_break_the_server(client: LanguageClient,
     assert "LW101" in _codes(await wait_for_version(client, uri, 1))
 
 
+async def test_out_of_range_edit_is_clamped(client: LanguageClient, tmp_path: Path):
+    uri = (tmp_path / "Dockerfile").as_uri()
+    _open(client, uri, "FROM ubuntu\n")
+    await wait_for_version(client, uri, 1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(40, 3), types.Position(99, 0)), text="ADD a /a\n"
+                )
+            ],
+        )
+    )
+    assert {"LW101", "LW701"} <= set(_codes(await wait_for_version(client, uri, 2)))
+
+
 async def test_pull_client_gets_no_push(pull_client: LanguageClient, tmp_path: Path):
     uri = (tmp_path / "Dockerfile").as_uri()
     _open(pull_client, uri, "FROM ubuntu\n")

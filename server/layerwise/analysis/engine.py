@@ -124,11 +124,11 @@ def _unsuppressed(doc: Dockerfile, findings: list[Finding]) -> list[Finding]:
     kept = []
     for finding in findings:
         index = bisect_right(starts, finding.span.start) - 1
-        codes = suppressed.get(index)
+        selectors = suppressed.get(index)
         if (
-            codes
+            selectors
             and finding.span.start <= instructions[index].span.end
-            and any(finding.rule.matches(code) for code in codes)
+            and any(finding.rule.matches(code) for code in selectors)
         ):
             continue
         kept.append(finding)

@@ -279,7 +279,7 @@ def create_server() -> LayerwiseServer:
             identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
         ),
     )
-    @guarded()
+    @guarded(default=types.RelatedFullDocumentDiagnosticReport(items=[]))
     def diagnostic(
         ls: LayerwiseServer, params: types.DocumentDiagnosticParams
     ) -> types.DocumentDiagnosticReport:

@@ -9,6 +9,7 @@ exception.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -552,8 +553,7 @@ class _Parser:
             body = self.text[heredoc.body.start : heredoc.body.end]
             if body.startswith("#!") and not re.match(r"#!\S*(?:/|\s)(?:ba|da|a|z)?sh\b", body):
                 continue
-            start = heredoc.body.start
-            script = split_shell(body, lambda s, e, start=start: Span(start + s, start + e))
+            script = split_shell(body, functools.partial(_shifted, heredoc.body.start))
             commands.extend(script.commands)
             comments.extend(script.comments)
         return ShellScript(tuple(commands), tuple(comments), shell.error)
@@ -592,6 +592,10 @@ def _stage(index: int, instructions: list[Instruction]) -> Stage:
     base = words[0] if words else None
     name = words[2] if len(words) >= 3 and words[1].value.lower() == "as" else None
     return Stage(index, from_ins, tuple(instructions), base, name)
+
+
+def _shifted(base: int, start: int, end: int) -> Span:
+    return Span(base + start, base + end)
 
 
 def _unquote(raw: str, escape: str) -> str:

@@ -115,9 +115,9 @@ def _source_before_install(ctx: LintContext) -> Iterator[Violation]:
                         related=(Related(command.span, "dependency install"),),
                     )
             elif broad is None:
-                token = whole_context_source(ins)
-                if token is not None:
-                    broad = (ins, token)
+                source = whole_context_source(ins)
+                if source is not None:
+                    broad = (ins, source)
 
 
 RULES = (

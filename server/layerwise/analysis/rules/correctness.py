@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction
+from ...syntax.model import Instruction, Token
 from ...syntax.parser import KNOWN_INSTRUCTIONS
 from ..context import LintContext
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
@@ -132,7 +132,7 @@ def _copy_from_own(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _duplicate_stage(ctx: LintContext) -> Iterator[Violation]:
-    seen = {}
+    seen: dict[str | None, Token] = {}
     for stage in ctx.doc.stages:
         token = stage.name_token
         if token is None:
