@@ -286,7 +286,8 @@ async def test_out_of_range_edit_is_clamped(client: LanguageClient, tmp_path: Pa
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[
                 types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(40, 3), types.Position(99, 0)), text="ADD a /a\n"
+                    range=types.Range(types.Position(40, 3), types.Position(99, 0)),
+                    text="ADD a /a\n",
                 )
             ],
         )

@@ -441,3 +441,33 @@ def test_syntax_errors_reported() -> None:
     (finding,) = findings(text, "LW001")
     assert "never terminated" in finding.message
     assert text[finding.span.start : finding.span.end] == "<<EOF"
+
+
+def test_chain_fix_refused_after_bare_assignment() -> None:
+    (finding,) = findings(
+        'FROM debian:12\nRUN VERSION=1.2\nRUN echo "v$VERSION" > /version\n', "LW601"
+    )
+    assert finding.fix is None
+    # An assignment prefixing a command affects only that command: merging is fine.
+    (finding,) = findings(
+        "FROM debian:12\nRUN DEBIAN_FRONTEND=noninteractive make\nRUN b\n", "LW601"
+    )
+    assert finding.fix is not None
+
+
+def test_flags_on_cmd_are_a_syntax_error_and_block_the_exec_fix() -> None:
+    text = "FROM node:20-slim\nCMD --inspect server.js\n"
+    assert spans(text, "LW001") == ["--inspect"]
+    (finding,) = findings(text, "LW801")
+    assert finding.fix is None
+    assert (
+        findings(
+            "FROM debian:12\nCOPY --from=a --chmod=644 x y\nRUN --mount=type=cache,target=/x make\n",
+            "LW001",
+        )
+        == []
+    )
+
+
+def test_flag_names_are_case_sensitive_like_buildkit() -> None:
+    assert spans("FROM debian:12\nCOPY --FROM=build /a /b\n", "LW001") == ["--FROM"]

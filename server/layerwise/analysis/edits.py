@@ -80,7 +80,11 @@ def and_chain_only(script: ShellScript) -> bool:
 
 
 def uses_stateful_builtin(script: ShellScript) -> bool:
-    return any(c.program in STATEFUL_BUILTINS for c in script.commands)
+    """Commands whose effect outlives them: ``cd``, ``export``… or a bare ``VAR=value``."""
+    return any(
+        c.program in STATEFUL_BUILTINS or (c.program is None and bool(c.words))
+        for c in script.commands
+    )
 
 
 def stage_shell_is_posix(ctx: LintContext, ins: Instruction) -> bool:

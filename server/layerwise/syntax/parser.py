@@ -41,6 +41,14 @@ HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 JSON_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
 SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+# Flags each instruction accepts (Dockerfile frontend 1.x, labs flags included).
+INSTRUCTION_FLAGS = {
+    "FROM": frozenset({"platform"}),
+    "RUN": frozenset({"mount", "network", "security", "device"}),
+    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
+    "ADD": frozenset({"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"}),
+    "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
+}
 
 # Go's unicode.IsSpace for the characters that occur in practice.
 _WS = " \t\v\f\u0085\u00a0"
@@ -220,6 +228,9 @@ class _Parser:
                 if line >= self.source.line_count:
                     break
                 pos, end = self._line_bounds(line)
+                if pos == len(text):
+                    line = self.source.line_count  # the "line" after a final newline is none
+                    break
                 lead = pos
                 while lead < end and text[lead] in _WS:
                     lead += 1
@@ -238,12 +249,25 @@ class _Parser:
         instruction = self._build(
             logical, offsets, 0, Span(first, end_offset), start_line, last_line, comments
         )
-        next_line = last_line + 1
-        if instruction.keyword in HEREDOC_INSTRUCTIONS and not instruction.is_exec_form:
-            markers = self._heredoc_markers(instruction)
+        # A continuation that ran to the end of the file consumed every line.
+        next_line = last_line + 1 if line < self.source.line_count else self.source.line_count
+        target = instruction.trigger if instruction.keyword == "ONBUILD" else instruction
+        if (
+            target is not None
+            and target.keyword in HEREDOC_INSTRUCTIONS
+            and not target.is_exec_form
+        ):
+            markers = self._heredoc_markers(target)
             if markers:
                 heredocs, next_line = self._heredoc_bodies(markers, next_line)
-                instruction = self._with_heredocs(instruction, heredocs)
+                target = self._with_heredocs(target, heredocs)
+                if target is not instruction:
+                    instruction = _replace(
+                        instruction,
+                        trigger=target,
+                        span=Span(instruction.span.start, target.span.end),
+                        end_line=target.end_line,
+                    )
         if empty_lines:
             instruction = _replace(instruction, empty_continuation_lines=tuple(empty_lines))
         return instruction, next_line
@@ -346,7 +370,7 @@ class _Parser:
                 value_span = offsets.span(value_start, i)
             flags.append(
                 Flag(
-                    name=name.lower(),
+                    name=name,
                     value=value,
                     span=offsets.span(start, i),
                     name_span=offsets.span(start, name_end),
@@ -358,6 +382,15 @@ class _Parser:
         keyword = ins.keyword
         args = ins.args
         base = ins.args_offset
+        if keyword in KNOWN_INSTRUCTIONS:
+            allowed = INSTRUCTION_FLAGS.get(keyword, frozenset())
+            for flag in ins.flags:
+                if flag.name not in allowed:
+                    self.errors.append(
+                        SyntaxIssue(
+                            f"{keyword} does not accept the flag --{flag.name}", flag.name_span
+                        )
+                    )
         if not args and keyword in _NEEDS_ARGS:
             self.errors.append(
                 SyntaxIssue(f"{keyword} requires at least one argument", ins.keyword_span)
@@ -393,7 +426,7 @@ class _Parser:
     def _exec_form(self, ins: Instruction) -> tuple[Token, ...] | None:
         args = ins.args
         try:
-            parsed = json.loads(args)
+            parsed = json.loads(args, parse_constant=_reject_constant)
         except ValueError:
             return None
         if not isinstance(parsed, list):
@@ -496,6 +529,9 @@ class _Parser:
             terminator: Span | None = None
             while line < line_count:
                 start, end = self.source.line_start(line), self.source.line_end(line)
+                if start == len(self.text) and line > 0:
+                    line = line_count  # the "line" after a final newline is none
+                    break
                 content = self.text[start:end]
                 candidate = content.lstrip("\t") if chomp else content
                 line += 1
@@ -541,13 +577,24 @@ class _Parser:
         """Add the commands of heredoc bodies that the RUN executes as its script."""
         commands = list(shell.commands)
         comments = list(shell.comments)
+        bare = (
+            len(heredocs) == 1
+            and ins.args.strip() == self.text[heredocs[0].marker.start : heredocs[0].marker.end]
+        )
         for heredoc in heredocs:
-            runs_body = False
+            # BuildKit runs the body as the script for a bare ``RUN <<EOF``; otherwise
+            # the body is the command's input, which a shell reading stdin executes.
+            runs_body = bare
             for command in shell.commands:
                 for redirect in command.redirects:
                     if redirect.span.start == heredoc.marker.start:
-                        prog = command.program
-                        runs_body = prog is None or prog in ("sh", "bash", "ash", "dash", "zsh")
+                        runs_body = runs_body or command.program in (
+                            "sh",
+                            "bash",
+                            "ash",
+                            "dash",
+                            "zsh",
+                        )
             if not runs_body:
                 continue
             body = self.text[heredoc.body.start : heredoc.body.end]
@@ -592,6 +639,11 @@ def _stage(index: int, instructions: list[Instruction]) -> Stage:
     base = words[0] if words else None
     name = words[2] if len(words) >= 3 and words[1].value.lower() == "as" else None
     return Stage(index, from_ins, tuple(instructions), base, name)
+
+
+def _reject_constant(name: str) -> object:
+    # Go's encoding/json, which BuildKit uses, has no NaN or Infinity.
+    raise ValueError(f"not JSON: {name}")
 
 
 def _shifted(base: int, start: int, end: int) -> Span:

@@ -139,6 +139,9 @@ class _Scanner:
             if c == "`":
                 i = self.skip_backtick(i + 1)
                 continue
+            if c == "$" and i + 1 < n and text[i + 1] in "({":
+                i = self.skip_group(i + 2, ")" if text[i + 1] == "(" else "}")
+                continue
             if c == opener:
                 depth += 1
             elif c == closer:

@@ -70,7 +70,7 @@ def _shell_form(ctx: LintContext) -> Iterator[Violation]:
             cmd_follows = ins.keyword == "ENTRYPOINT" and any(
                 other.keyword == "CMD" for other in stage.instructions
             )
-            if converted is not None and posix and not cmd_follows:
+            if converted is not None and posix and not cmd_follows and not ins.flags:
                 fix = Fix(
                     f"Use the exec form: {ins.keyword} {converted}",
                     (Edit(ins.args_span.start, ins.args_span.end, converted),),
