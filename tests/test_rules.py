@@ -471,3 +471,10 @@ def test_flags_on_cmd_are_a_syntax_error_and_block_the_exec_fix() -> None:
 
 def test_flag_names_are_case_sensitive_like_buildkit() -> None:
     assert spans("FROM debian:12\nCOPY --FROM=build /a /b\n", "LW001") == ["--FROM"]
+
+
+def test_untagged_hint_names_the_slim_variant_for_official_runtimes() -> None:
+    (finding,) = findings("FROM python\n", "LW101")
+    assert "'python:<version>-slim'" in finding.message
+    (finding,) = findings("FROM ghcr.io/acme/tool\n", "LW101")
+    assert "'ghcr.io/acme/tool:<version>'" in finding.message

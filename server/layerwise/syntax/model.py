@@ -131,7 +131,18 @@ class OffsetMap:
         if end <= start:
             offset = self.start(start)
             return Span(offset, offset)
-        return Span(self.start(start), self.end(end))
+        logical = self._logical
+        source = self._source
+        if len(logical) == 1:  # one physical line: a plain shift
+            return Span(source[0] + start, source[0] + end)
+        seg = bisect_right(logical, start) - 1
+        delta = start - logical[seg]
+        if delta >= self._length[seg] and seg + 1 < len(logical):
+            first = source[seg + 1]
+        else:
+            first = source[seg] + delta
+        seg = bisect_right(logical, end - 1) - 1
+        return Span(first, source[seg] + (end - logical[seg]))
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,13 +25,24 @@ def _shown(reference: str, token_value: str) -> str:
     return reference if reference == token_value else f"{token_value}' (= '{reference}"
 
 
+# Official images whose slim variant is the usual runtime choice.
+_SLIM = frozenset({"node", "python", "ruby", "perl", "openjdk", "debian"})
+
+
+def _suggested_tag(image: ImageRef) -> str:
+    if image.is_official and image.name in _SLIM:
+        variant = "<release>-slim" if image.name == "debian" else "<version>-slim"
+        return f"{image.full_name}:{variant}"
+    return f"{image.full_name}:<version>"
+
+
 def _untagged(ctx: LintContext) -> Iterator[Violation]:
     for image, reference, token in _external_bases(ctx):
         if image.tag is None and image.digest is None:
             yield Violation(
                 token.span,
                 f"Base image '{_shown(reference, token.value)}' has no tag, so every build "
-                f"may pull a different image; pin a version, e.g. '{image.full_name}:<version>'",
+                f"may pull a different image; pin a version, e.g. '{_suggested_tag(image)}'",
             )
 
 
