@@ -148,5 +148,7 @@ def test_settings_are_strict() -> None:
     assert errors == ["layerwise: unknown setting(s) colour"]
     _, errors = parse_settings({"severity": {"LW101": "loud"}})
     assert errors and "must be one of error, warning, info, hint" in errors[0]
+    settings, errors = parse_settings({"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}})
+    assert errors == [] and settings == parse_settings({})[0]
     _, errors = parse_settings({"ignore": ["LW0000X"]})
     assert errors == ["layerwise.ignore: unknown rule 'LW0000X'"]

@@ -108,12 +108,18 @@ def _converter() -> cattrs.Converter:
 _CONVERTER = _converter()
 
 
+# Settings of the editor extensions (how to start the server), not of the linter:
+# they arrive in the same ``layerwise`` section and are not ours to judge.
+CLIENT_KEYS = frozenset({"interpreter", "serverCommand", "trace", "path"})
+
+
 def parse_settings(raw: Any, prefix: str = "layerwise") -> tuple[Settings, list[str]]:
     """Structure raw JSON settings; on any error return defaults and the messages."""
     if raw is None:
         return Settings(), []
     if not isinstance(raw, dict):
         return Settings(), [f"{prefix}: expected an object, got {_describe(raw)}"]
+    raw = {key: value for key, value in raw.items() if key not in CLIENT_KEYS}
     try:
         settings = _CONVERTER.structure(raw, Settings)
     except Exception as exc:  # cattrs aggregates errors in an exception group
