@@ -137,18 +137,25 @@ def test_ignore_edit_extends_an_existing_pragma() -> None:
     )
 
 
-def test_settings_are_strict() -> None:
+def test_settings_are_strict_and_keep_the_good_keys() -> None:
     settings, errors = parse_settings({"select": ["LW7"], "unsafeFixes": True})
     assert errors == [] and settings.select == ("LW7",) and settings.unsafe_fixes is True
-    _, errors = parse_settings({"unsafeFixes": "no"})
+    settings, errors = parse_settings({"unsafeFixes": "no", "ignore": ["LW601"]})
     assert errors == ["layerwise.unsafeFixes: expected true or false, got string 'no'"]
+    assert settings.unsafe_fixes is None and settings.ignore == ("LW601",)
     _, errors = parse_settings({"select": "DL3008"})
     assert errors == ["layerwise.select: expected a list of strings, got string 'DL3008'"]
     _, errors = parse_settings({"colour": 1})
-    assert errors == ["layerwise: unknown setting(s) colour"]
+    assert errors == [
+        "layerwise: unknown setting 'colour' (known: select, extendSelect, ignore, severity, unsafeFixes)"
+    ]
     _, errors = parse_settings({"severity": {"LW101": "loud"}})
-    assert errors and "must be one of error, warning, info, hint" in errors[0]
-    settings, errors = parse_settings({"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}})
+    assert errors == [
+        "layerwise.severity: 'LW101': expected one of error, warning, info, hint, got string 'loud'"
+    ]
+    settings, errors = parse_settings(
+        {"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}}
+    )
     assert errors == [] and settings == parse_settings({})[0]
-    _, errors = parse_settings({"ignore": ["LW0000X"]})
-    assert errors == ["layerwise.ignore: unknown rule 'LW0000X'"]
+    settings, errors = parse_settings({"ignore": ["LW0000X", "LW601"]})
+    assert errors == ["layerwise.ignore: unknown rule 'LW0000X'"] and settings.ignore == ("LW601",)

@@ -323,3 +323,15 @@ async def test_columns_after_non_bmp_text(encoding: str, column: int, tmp_path: 
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_workspace_config_file_is_read_and_its_errors_shown(
+    client: LanguageClient, tmp_path: Path
+):
+    (tmp_path / "layerwise.toml").write_text('ignore = ["LW101", "NOPE1"]\n')
+    uri = (tmp_path / "Dockerfile").as_uri()
+    _open(client, uri, "FROM ubuntu\nADD . /app\n")
+    found = _codes(await wait_for_version(client, uri, 1))
+    assert "LW101" not in found and "LW701" in found
+    assert len(client.messages) == 1
+    assert "layerwise.toml.ignore: unknown rule 'NOPE1'" in client.messages[0].message

@@ -13,11 +13,12 @@ from .analysis import (
     ALL_RULES,
     FileSystemProject,
     Finding,
-    LintOptions,
     Severity,
     fix_text,
     lint_text,
 )
+from .analysis.config import Config
+from .analysis.configfiles import ConfigLoader, read_config_file
 from .syntax.source import SourceText
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -86,8 +87,46 @@ def _selectors(values: list[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _options(args: argparse.Namespace) -> LintOptions:
-    return LintOptions(select=_selectors(args.select), ignore=_selectors(args.ignore))
+class _Setup:
+    """Per-input configuration: config files near the Dockerfile, then command-line flags."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.cli = Config(
+            select=_selectors(args.select) or None,
+            extend_select=_selectors(getattr(args, "extend_select", None)),
+            ignore=_selectors(args.ignore),
+            unsafe_fixes=True if args.unsafe_fixes else None,
+            fail_level=getattr(args, "fail_level", None),
+        )
+        self.explicit: Config | None = None
+        self.config_errors: list[str] = []
+        if args.config:
+            config, errors = read_config_file(Path(args.config))
+            if config is None and not Path(args.config).is_file():
+                raise UsageError(f"{args.config}: no such configuration file")
+            self._report(errors)
+            self.explicit = config or Config()
+        self._loaders: dict[Path, ConfigLoader] = {}
+
+    def _report(self, errors: list[str]) -> None:
+        for error in errors:
+            if error not in self.config_errors:
+                self.config_errors.append(error)
+                print(f"layerwise: config: {error}", file=sys.stderr)
+
+    def for_path(self, path: Path | None) -> tuple[Config, FileSystemProject | None]:
+        project = FileSystemProject(project_root(path)) if path is not None else None
+        if self.explicit is not None:
+            base = self.explicit
+        elif path is not None:
+            root = project_root(path)
+            loader = self._loaders.setdefault(root, ConfigLoader(root, user_level=True))
+            base, errors = loader.for_file(path)
+            self._report(errors)
+        else:
+            base = Config()
+        return base.merged(self.cli), project
 
 
 def _inputs(args: argparse.Namespace) -> Iterator[tuple[str, str, Path | None]]:
@@ -132,16 +171,23 @@ def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, o
     }
 
 
+def _fail_rank(level: str | None) -> int:
+    if level == "none":
+        return 99
+    return Severity(level or "info").rank
+
+
 def _check(args: argparse.Namespace) -> int:
-    options = _options(args)
-    fail_rank = Severity(args.fail_level).rank
+    setup = _Setup(args)
     records: list[dict[str, object]] = []
     failing = False
     for name, text, path in _inputs(args):
-        project = FileSystemProject(project_root(path)) if path is not None else None
+        config, project = setup.for_path(path)
+        options = config.lint_options(path)
+        fail_rank = _fail_rank(config.fail_level)
         if args.fix and path is not None and name != "-":
             fixed = fix_text(
-                text, options=options, path=path, project=project, unsafe=args.unsafe_fixes
+                text, options=options, path=path, project=project, unsafe=bool(config.unsafe_fixes)
             )
             if fixed.text != text:
                 path.write_bytes(fixed.text.encode("utf-8", errors="surrogateescape"))
@@ -164,17 +210,23 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    if setup.config_errors:
+        return EXIT_USAGE
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def _fix(args: argparse.Namespace) -> int:
-    options = _options(args)
+    setup = _Setup(args)
     changed = 0
     total = 0
     for name, text, path in _inputs(args):
-        project = FileSystemProject(project_root(path)) if path is not None else None
+        config, project = setup.for_path(path)
         result = fix_text(
-            text, options=options, path=path, project=project, unsafe=args.unsafe_fixes
+            text,
+            options=config.lint_options(path),
+            path=path,
+            project=project,
+            unsafe=bool(config.unsafe_fixes),
         )
         if result.text == text:
             if name == "-" and not args.diff:
@@ -197,6 +249,8 @@ def _fix(args: argparse.Namespace) -> int:
             path.write_bytes(result.text.encode("utf-8", errors="surrogateescape"))
     verb = "Would fix" if args.diff else "Fixed"
     print(f"{verb} {total} finding(s) in {changed} file(s)", file=sys.stderr)
+    if setup.config_errors:
+        return EXIT_USAGE
     return EXIT_FINDINGS if args.diff and changed else EXIT_OK
 
 
@@ -239,7 +293,13 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--select", action="append", help="only these rules (codes, prefixes, names or aliases)"
     )
+    parser.add_argument(
+        "--extend-select", action="append", help="run these rules too (e.g. off-by-default ones)"
+    )
     parser.add_argument("--ignore", action="append", help="skip these rules")
+    parser.add_argument(
+        "--config", help="use this layerwise.toml / .hadolint.yaml instead of searching for one"
+    )
     parser.add_argument(
         "--stdin-filename", help="path to report (and to find .dockerignore) for stdin"
     )
@@ -260,9 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(
         "--fail-level",
-        choices=[s.value for s in Severity],
-        default="info",
-        help="exit 1 when a finding has at least this severity (default: info)",
+        choices=[*(s.value for s in Severity), "none"],
+        default=None,
+        help="exit 1 when a finding has at least this severity (default: info, or the config's)",
     )
     check.add_argument(
         "--fix", action="store_true", help="apply fixes first, then report what is left"

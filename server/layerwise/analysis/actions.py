@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..syntax.model import Dockerfile
 from .context import Project
-from .engine import LintOptions, fix_text, instruction_at, pragma_codes
+from .engine import LintOptions, fix_text, instruction_at
 from .rule import Edit, Finding
-
-_LAYERWISE_PRAGMA = re.compile(r"layerwise\s*:\s*ignore\s*=", re.I)
+from .suppression import layerwise_pragma
 
 
 def ignore_edit(doc: Dockerfile, finding: Finding) -> Edit | None:
@@ -20,11 +18,13 @@ def ignore_edit(doc: Dockerfile, finding: Finding) -> Edit | None:
         return None
     code = finding.rule.code
     source = doc.source
-    for comment in ins.comments:
-        if _LAYERWISE_PRAGMA.search(comment.text) and pragma_codes(comment.text):
-            if code in pragma_codes(comment.text):
-                return None
-            return Edit(comment.span.end, comment.span.end, f",{code}")
+    existing = layerwise_pragma(ins)
+    if existing is not None:
+        index, pragma = existing
+        if code in pragma.selectors:
+            return None
+        comment = ins.comments[index]
+        return Edit(comment.span.end, comment.span.end, f",{code}")
     line = source.line_of(ins.span.start)
     start = source.line_start(line)
     text = source.line_text(line)

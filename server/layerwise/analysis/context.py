@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..syntax.model import Dockerfile, Instruction, Stage
 from ..syntax.shell import ShellCommand
 from .facts import StageInfo, stage_infos
+
+if TYPE_CHECKING:
+    from .engine import LintOptions
+
+
+def _default_options() -> LintOptions:
+    from .engine import LintOptions
+
+    return LintOptions()
 
 
 class Project(Protocol):
@@ -43,11 +52,16 @@ class FileSystemProject:
 
 class LintContext:
     def __init__(
-        self, doc: Dockerfile, path: Path | None = None, project: Project | None = None
+        self,
+        doc: Dockerfile,
+        path: Path | None = None,
+        project: Project | None = None,
+        options: LintOptions | None = None,
     ) -> None:
         self.doc = doc
         self.path = path
         self.project = project
+        self.options = options if options is not None else _default_options()
 
     @property
     def text(self) -> str:

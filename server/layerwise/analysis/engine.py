@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,20 +12,27 @@ from ..syntax.model import Dockerfile, Instruction
 from ..syntax.parser import parse
 from .context import LintContext, Project
 from .rule import Edit, Finding, Fix, Rule, Severity
+from .suppression import Suppressions
 
 log = logging.getLogger(__name__)
-
-# ``# layerwise: ignore=LW101,LW102`` and ``# hadolint ignore=DL3020 DL3059``.
-_PRAGMA = re.compile(
-    r"^(?:layerwise\s*:\s*|hadolint\s+)ignore\s*=\s*(?P<codes>[A-Za-z0-9_,\- \t]+?)\s*$"
-)
 
 
 @dataclass(frozen=True)
 class LintOptions:
-    select: tuple[str, ...] = ()  # empty: every rule
+    #: Rules to run; empty means every rule that is on by default.
+    select: tuple[str, ...] = ()
+    #: Rules to run in addition to ``select`` (or to the defaults).
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)  # selector -> severity
+    #: Honour ``# layerwise: ignore=`` and ``# hadolint ignore=`` comments.
+    allow_pragmas: bool = True
+    #: Registries base images may come from (empty: any).
+    trusted_registries: tuple[str, ...] = ()
+    #: Labels every image must set: name -> expected type (text, url, semver, ...).
+    required_labels: dict[str, str] = field(default_factory=dict)
+    #: Labels outside ``required_labels`` are reported.
+    strict_labels: bool = False
 
 
 @dataclass
@@ -40,11 +46,13 @@ class LintResult:
 def enabled_rules(rules: Sequence[Rule], options: LintOptions) -> list[Rule]:
     chosen = []
     for rule in rules:
-        if options.select and not any(rule.matches(s) for s in options.select):
-            continue
-        if any(rule.matches(s) for s in options.ignore):
-            continue
-        chosen.append(rule)
+        if options.select:
+            wanted = any(rule.matches(s) for s in options.select)
+        else:
+            wanted = rule.default_enabled
+        wanted = wanted or any(rule.matches(s) for s in options.extend_select)
+        if wanted and not any(rule.matches(s) for s in options.ignore):
+            chosen.append(rule)
     return chosen
 
 
@@ -55,14 +63,6 @@ def severity_for(rule: Rule, options: LintOptions) -> Severity:
     return rule.severity
 
 
-def pragma_codes(text: str) -> list[str]:
-    """Rule selectors named by an ignore pragma comment, or an empty list."""
-    match = _PRAGMA.match(text)
-    if not match:
-        return []
-    return [code for code in re.split(r"[,\s]+", match.group("codes")) if code]
-
-
 def lint_document(
     doc: Dockerfile,
     rules: Sequence[Rule],
@@ -71,11 +71,14 @@ def lint_document(
     project: Project | None = None,
 ) -> LintResult:
     options = options or LintOptions()
-    ctx = LintContext(doc, path, project)
+    ctx = LintContext(doc, path, project, options)
+    suppressions = Suppressions.of(doc, options.allow_pragmas)
     findings: list[Finding] = []
     failures: list[tuple[Rule, str]] = []
     for rule in enabled_rules(rules, options):
-        severity = severity_for(rule, options)
+        if suppressions.rule_skipped(rule):
+            continue
+        severity = suppressions.severity(rule, severity_for(rule, options))
         try:
             for violation in rule.check(ctx):
                 findings.append(
@@ -92,7 +95,7 @@ def lint_document(
             log.exception("rule %s failed on %s; skipped", rule.code, path or "<document>")
             failures.append((rule, f"{type(exc).__name__}: {exc}"))
             findings = [f for f in findings if f.rule is not rule]
-    findings = _unsuppressed(doc, findings)
+    findings = suppressions.filter(doc, findings)
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule.code))
     return LintResult(doc, findings, failures)
 
@@ -109,30 +112,6 @@ def lint_text(
 
         rules = ALL_RULES
     return lint_document(parse(text), rules, options, path, project)
-
-
-def _unsuppressed(doc: Dockerfile, findings: list[Finding]) -> list[Finding]:
-    instructions = doc.instructions
-    suppressed: dict[int, list[str]] = {}
-    for index, ins in enumerate(instructions):
-        codes = [code for comment in ins.comments for code in pragma_codes(comment.text)]
-        if codes:
-            suppressed[index] = codes
-    if not suppressed:
-        return findings
-    starts = [ins.span.start for ins in instructions]
-    kept = []
-    for finding in findings:
-        index = bisect_right(starts, finding.span.start) - 1
-        selectors = suppressed.get(index)
-        if (
-            selectors
-            and finding.span.start <= instructions[index].span.end
-            and any(finding.rule.matches(code) for code in selectors)
-        ):
-            continue
-        kept.append(finding)
-    return kept
 
 
 def instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:

@@ -78,6 +78,8 @@ class Rule:
     fixable: bool = False
     #: LSP diagnostic tags: "deprecated" or "unnecessary".
     tags: tuple[str, ...] = ()
+    #: Off-by-default rules run only when selected explicitly.
+    default_enabled: bool = True
 
     @property
     def url(self) -> str:

@@ -19,9 +19,10 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..analysis.actions import fix_all_edit, ignore_edit
-from ..analysis.config import Settings, parse_settings
+from ..analysis.config import Config, parse_settings
+from ..analysis.configfiles import ConfigLoader
 from ..analysis.context import FileSystemProject
-from ..analysis.engine import LintResult, lint_text
+from ..analysis.engine import LintOptions, LintResult, lint_text
 from ..analysis.rule import Edit
 from .convert import (
     FIX_ALL_KIND,
@@ -44,11 +45,12 @@ class LayerwiseServer(LanguageServer):
             "layerwise", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
         )
         self.documents = DocumentStore()
-        self.settings = Settings()
+        self.settings = Config()
+        self._loaders: dict[Path | None, ConfigLoader] = {}
         #: Bumped whenever settings change, invalidating cached lint results.
         self.generation = 0
         self.roots: list[Path] = []
-        self._reported_errors: tuple[str, ...] = ()
+        self._reported: dict[str, tuple[str, ...]] = {}
 
     # -- capabilities -------------------------------------------------------------
     @property
@@ -77,20 +79,37 @@ class LayerwiseServer(LanguageServer):
 
     # -- analysis -----------------------------------------------------------------
     def project_for(self, path: Path | None) -> FileSystemProject | None:
+        root = self.root_for(path)
+        return FileSystemProject(root) if root is not None else None
+
+    def root_for(self, path: Path | None) -> Path | None:
         if path is None:
             return None
         resolved = path.resolve()
         for root in self.roots:
             if root == resolved.parent or root in resolved.parents:
-                return FileSystemProject(root)
-        return FileSystemProject(resolved.parent)
+                return root
+        return resolved.parent
+
+    def config_for(self, path: Path | None) -> Config:
+        """Project config files (read within the workspace only), then editor settings."""
+        root = self.root_for(path)
+        loader = self._loaders.get(root)
+        if loader is None:
+            loader = self._loaders[root] = ConfigLoader(root)
+        file_config, errors = loader.for_file(path)
+        self.report_errors("configuration", errors)
+        return file_config.merged(self.settings)
+
+    def options_for(self, path: Path | None) -> LintOptions:
+        return self.config_for(path).lint_options(path)
 
     def lint(self, doc: Document) -> LintResult:
         if doc.result is None or doc.result_generation != self.generation:
             path = doc.path
             doc.result = lint_text(
                 doc.text,
-                options=self.settings.lint_options(),
+                options=self.options_for(path),
                 path=path,
                 project=self.project_for(path),
             )
@@ -128,20 +147,24 @@ class LayerwiseServer(LanguageServer):
         return types.WorkspaceEdit(changes={doc.uri: text_edits})
 
     # -- settings -----------------------------------------------------------------
+    def report_errors(self, what: str, errors: list[str]) -> None:
+        """One message per distinct set of problems, not one per keystroke."""
+        key = tuple(errors)
+        if key == self._reported.get(what, ()):
+            return
+        self._reported[what] = key
+        if errors:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"layerwise: invalid {what}, those entries are ignored: "
+                    + "; ".join(errors),
+                )
+            )
+
     def apply_settings(self, raw: Any) -> None:
         settings, errors = parse_settings(raw)
-        if errors:
-            joined = tuple(errors)
-            if joined != self._reported_errors:
-                self._reported_errors = joined
-                self.window_show_message(
-                    types.ShowMessageParams(
-                        type=types.MessageType.Error,
-                        message="layerwise: invalid settings, using defaults: " + "; ".join(errors),
-                    )
-                )
-        else:
-            self._reported_errors = ()
+        self.report_errors("settings", errors)
         if settings != self.settings:
             self.settings = settings
             self.generation += 1
@@ -337,10 +360,10 @@ def create_server() -> LayerwiseServer:
             path = doc.path
             edit = fix_all_edit(
                 doc.text,
-                ls.settings.lint_options(),
+                ls.options_for(path),
                 path,
                 ls.project_for(path),
-                unsafe=ls.settings.unsafe_fixes,
+                unsafe=bool(ls.config_for(path).unsafe_fixes),
             )
             if edit is not None:
                 actions.append(
