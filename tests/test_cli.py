@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from layerwise.cli import is_dockerfile_name, main
 
 BAD = "FROM ubuntu\nADD . /app\nUSER nobody\n"

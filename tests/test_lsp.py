@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
 from lsp_support import (
     CONFIG,
     apply_workspace_edit,
     capabilities,
     wait_for_version,
 )
-from lsprotocol import types
-from pytest_lsp import LanguageClient
 
 
 @pytest_lsp.fixture(config=CONFIG)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import corpus_dir
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
+
+from conftest import corpus_dir
 from layerwise.syntax import Dockerfile, Instruction, parse
 
 CORPUS = corpus_dir()

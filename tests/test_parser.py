@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from layerwise.syntax import Dockerfile, Instruction, Span, parse
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from layerwise.analysis import FileSystemProject, Finding, LintOptions, fix_text, lint_text
 from layerwise.analysis.facts import expand, parse_image
 

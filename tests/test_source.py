@@ -8,6 +8,7 @@ LSP lines end only at ``\\n``, ``\\r\\n`` and ``\\r``. ``str.splitlines`` (which
 from __future__ import annotations
 
 import pytest
+
 from layerwise.syntax import ENCODINGS, SourceText
 
 # -- line indexing ---------------------------------------------------------------------
