@@ -158,5 +158,9 @@ def test_settings_are_strict_and_keep_the_good_keys() -> None:
         {"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}}
     )
     assert errors == [] and settings == parse_settings({})[0]
+    # Neovim sends an empty Lua table as [], for the section and for an empty object.
+    assert parse_settings([]) == parse_settings({})
+    settings, errors = parse_settings({"severity": [], "ignore": ["LW601"]})
+    assert errors == [] and settings.severity == {} and settings.ignore == ("LW601",)
     settings, errors = parse_settings({"ignore": ["LW0000X", "LW601"]})
     assert errors == ["layerwise.ignore: unknown rule 'LW0000X'"] and settings.ignore == ("LW601",)

@@ -479,3 +479,14 @@ def test_untagged_hint_names_the_slim_variant_for_official_runtimes() -> None:
     assert "'python:<version>-slim'" in finding.message
     (finding,) = findings("FROM ghcr.io/acme/tool\n", "LW101")
     assert "'ghcr.io/acme/tool:<version>'" in finding.message
+
+
+def test_values_resolve_through_arg_and_env() -> None:
+    assert spans("FROM debian:12\nARG DIR=app\nWORKDIR $DIR\n", "LW904") == ["$DIR"]
+    assert findings("FROM debian:12\nARG DIR=/srv/app\nWORKDIR $DIR\n", "LW904") == []
+    assert findings("FROM debian:12\nWORKDIR $UNKNOWN_FROM_BASE\n", "LW904") == []
+    assert spans("FROM debian:12\nARG F=notes.txt\nADD $F /notes.txt\n", "LW701") == ["ADD"]
+    assert findings("FROM debian:12\nARG F=bundle.tar.gz\nADD $F /opt/\n", "LW701") == []
+    assert spans("FROM debian:12\nENV RUNAS=root\nUSER $RUNAS\n", "LW202") == ["$RUNAS"]
+    text = "FROM debian:12 AS build\nFROM debian:12\nARG SRC=build\nCOPY --from=$SRC /a /a\n"
+    assert findings(text, "LW905") == []

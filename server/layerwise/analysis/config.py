@@ -282,7 +282,7 @@ def structure(
     peers_ok: bool = False,
 ) -> tuple[Config, list[str]]:
     """Structure one source's table; bad keys are dropped with one message each."""
-    if raw is None:
+    if raw is None or (isinstance(raw, list) and not raw):
         return Config(), []
     if not isinstance(raw, dict):
         return Config(), [f"{where}: expected a table, got {_describe(raw)}"]

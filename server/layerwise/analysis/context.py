@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..syntax.model import Dockerfile, Instruction, Stage
 from ..syntax.shell import ShellCommand
-from .facts import StageInfo, stage_infos
+from .facts import StageInfo, arg_env, expand, scope_before, stage_infos
 
 if TYPE_CHECKING:
     from .engine import LintOptions
@@ -62,6 +62,7 @@ class LintContext:
         self.path = path
         self.project = project
         self.options = options if options is not None else _default_options()
+        self._env_cache: dict[int, dict[str, str | None]] = {}
 
     @property
     def text(self) -> str:
@@ -95,6 +96,25 @@ class LintContext:
             chain.append(info.parent)
             info = self.info(info.parent)
         return chain
+
+    def env_at(self, ins: Instruction) -> dict[str, str | None]:
+        """Variables visible to ``ins`` (see :func:`facts.scope_before`)."""
+        key = id(ins)
+        cached = self._env_cache.get(key)
+        if cached is None:
+            stage = self.doc.stage_of(ins)
+            if stage is None:
+                cached = arg_env(self.doc.preamble)
+            else:
+                cached = scope_before(self.doc, self.stage_chain(stage), ins)
+            self._env_cache[key] = cached
+        return cached
+
+    def resolve(self, ins: Instruction, text: str) -> str | None:
+        """``text`` with variables expanded as ``ins`` sees them; ``None`` when unknown."""
+        if "$" not in text:
+            return text
+        return expand(text, self.env_at(ins), self.doc.escape)
 
     def commands(self, instruction: Instruction, *programs: str) -> list[ShellCommand]:
         """Shell commands of a RUN (heredoc scripts included), optionally by program."""

@@ -166,6 +166,40 @@ def arg_env(instructions: tuple[Instruction, ...] | list[Instruction]) -> dict[s
     return env
 
 
+def _apply(env: dict[str, str | None], ins: Instruction, globals_: dict[str, str | None]) -> None:
+    for pair in ins.pairs:
+        name = pair.key.value
+        if pair.value is None:
+            # ``ARG NAME`` inside a stage re-declares a global ARG with its default.
+            env[name] = globals_.get(name) if ins.keyword == "ARG" else None
+            continue
+        value = pair.value.value
+        env[name] = expand(value, env) if "$" in value else value
+
+
+def scope_before(
+    doc: Dockerfile, chain: list[Stage], ins: Instruction | None
+) -> dict[str, str | None]:
+    """Variables visible to ``ins`` in ``chain[0]`` (``None`` value: declared, unknown).
+
+    ENV is inherited from the stages a stage is built FROM; ARG is not. A name
+    absent from the result is not declared in this file: it may still come from
+    the base image, so callers treat it as unknown, never as empty.
+    """
+    globals_ = arg_env(doc.preamble)
+    env: dict[str, str | None] = {}
+    for parent in reversed(chain[1:]):
+        for other in parent.instructions:
+            if other.keyword == "ENV":
+                _apply(env, other, globals_)
+    for other in chain[0].instructions[1:]:
+        if other is ins:
+            break
+        if other.keyword in ("ARG", "ENV"):
+            _apply(env, other, globals_)
+    return env
+
+
 @dataclass(frozen=True)
 class StageInfo:
     stage: Stage

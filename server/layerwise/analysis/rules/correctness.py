@@ -64,11 +64,13 @@ def _relative_workdir(ctx: LintContext) -> Iterator[Violation]:
         for ins in stage.instructions:
             if ins.keyword != "WORKDIR" or not ins.args:
                 continue
-            path = ins.args.strip("\"'")
+            path = ctx.resolve(ins, ins.args.strip("\"'"))
+            if path is None:
+                continue  # depends on a value we cannot know
             if _is_absolute(path):
                 absolute_before = True
                 continue
-            if "$" in path or absolute_before:
+            if absolute_before:
                 continue
             yield Violation(
                 ins.args_span,
@@ -82,9 +84,11 @@ def _copy_from_checks(ctx: LintContext) -> Iterator[tuple[str, Violation]]:
     for stage in ctx.doc.stages:
         for ins in stage.instructions:
             flag = ins.flag("from") if ins.keyword == "COPY" else None
-            if flag is None or flag.value is None or flag.value_span is None or "$" in flag.value:
+            if flag is None or flag.value is None or flag.value_span is None:
                 continue
-            value = flag.value.strip("\"'")
+            value = ctx.resolve(ins, flag.value.strip("\"'"))
+            if value is None:
+                continue
             lowered = value.lower()
             if lowered.isdigit():
                 index = int(lowered)

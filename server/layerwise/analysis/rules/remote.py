@@ -40,7 +40,8 @@ def _add_for_local(ctx: LintContext) -> Iterator[Violation]:
         sources = copy_sources(target)
         if not sources and not target.heredocs:
             continue
-        if not all(_is_plain_local(s.value) for s in sources):
+        resolved = [ctx.resolve(target, s.value) for s in sources]
+        if not all(value is not None and _is_plain_local(value) for value in resolved):
             continue
         fix = Fix(
             "Replace ADD with COPY",

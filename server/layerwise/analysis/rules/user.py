@@ -126,14 +126,17 @@ def _root_user(ctx: LintContext) -> Iterator[Violation]:
         return
     stage, _ = applies
     last = _last_user(ctx, stage)
-    if last is None or _user_name(last).lower() not in _ROOT:
+    if last is None:
+        return
+    user = ctx.resolve(last, _user_name(last))
+    if user is None or user.lower() not in _ROOT:
         return
     fix = _insert_user_fix(ctx, stage) if last in stage.instructions else None
     if fix is not None and fix.edits[0].start <= last.span.start:
         fix = None
     yield Violation(
         last.args_span,
-        f"The last USER of the final stage is '{_user_name(last)}', so the container runs as root",
+        f"The last USER of the final stage is '{user}', so the container runs as root",
         fix,
         (Related(stage.from_instruction.keyword_span, "final stage"),),
     )
