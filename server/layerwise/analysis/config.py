@@ -161,6 +161,8 @@ def _table(
     value_hook: Callable[[Any, Any], Any], what: str
 ) -> Callable[[Any, Any], dict[str, Any]]:
     def hook(value: Any, _: Any) -> dict[str, Any]:
+        if isinstance(value, list) and not value:
+            return {}  # Lua and some JSON encoders cannot tell an empty object from []
         if not isinstance(value, dict):
             raise TypeError(f"expected a table of {what}, got {_describe(value)}")
         out = {}
