@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from layerwise.analysis import FileSystemProject, Finding, LintOptions, fix_text, lint_text
+from layerwise.analysis.context import LintContext
+from layerwise.analysis.edits import merge_runs
 from layerwise.analysis.facts import expand, parse_image
+from layerwise.syntax import parse
 
 
 def findings(text: str, code: str, **kwargs: object) -> list[Finding]:
@@ -215,8 +218,8 @@ def test_source_before_install() -> None:
 
 
 def test_chain_keeps_text_and_moves_comments() -> None:
-    text = "FROM debian:12\nRUN a \\\n  && b\n# why c\n\n# more\nRUN c\n"
-    assert fixed(text, "LW601") == "FROM debian:12\n# why c\n# more\nRUN a \\\n  && b \\\n  && c\n"
+    text = "FROM debian:12\nRUN make \\\n  all\n# why c\n\n# more\nRUN c\n"
+    assert fixed(text, "LW601") == "FROM debian:12\n# why c\n# more\nRUN make \\\n  all \\\n  && c\n"
 
 
 def test_chain_honours_escape_and_crlf() -> None:
@@ -238,14 +241,21 @@ def test_chain_honours_escape_and_crlf() -> None:
     ],
 )
 def test_chain_fix_refused_when_meaning_could_change(first: str, second: str) -> None:
-    text = f"FROM debian:12\n{first}\n{second}\n"
-    (finding,) = findings(text, "LW601")
-    assert finding.fix is None
+    doc = parse(f"FROM debian:12\n{first}\n{second}\n")
+    runs = [ins for ins in doc.instructions if ins.keyword == "RUN"]
+    assert merge_runs(LintContext(doc), runs[0], runs[1]) is None
+
+
+def test_chain_fix_offered_for_plain_commands() -> None:
+    doc = parse("FROM debian:12\nRUN a | b\nRUN DEBIAN_FRONTEND=noninteractive c && d\n")
+    runs = [ins for ins in doc.instructions if ins.keyword == "RUN"]
+    assert merge_runs(LintContext(doc), runs[0], runs[1]) is not None
 
 
 def test_chain_not_reported_for_different_flags_or_long_chains() -> None:
     assert findings("FROM debian:12\nRUN --mount=type=cache,target=/x a\nRUN b\n", "LW601") == []
-    assert findings("FROM debian:12\nRUN a && b && c\nRUN d\n", "LW601") == []
+    assert findings("FROM debian:12\nRUN a && b\nRUN d\n", "LW601") == []
+    assert findings("FROM debian:12\nRUN a\nRUN c; d\n", "LW601") == []
     assert findings("FROM debian:12\nRUN a\nWORKDIR /x\nRUN b\n", "LW601") == []
 
 

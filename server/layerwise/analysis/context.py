@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..syntax.model import Dockerfile, Instruction, Stage
 from ..syntax.shell import ShellCommand
-from .facts import StageInfo, arg_env, expand, scope_before, stage_infos
+from .facts import StageInfo, arg_env, expand, stage_infos, stage_scopes
 
 if TYPE_CHECKING:
     from .engine import LintOptions
@@ -63,6 +63,7 @@ class LintContext:
         self.project = project
         self.options = options if options is not None else _default_options()
         self._env_cache: dict[int, dict[str, str | None]] = {}
+        self._program_index: dict[int, dict[str | None, list[ShellCommand]]] = {}
 
     @property
     def text(self) -> str:
@@ -98,17 +99,15 @@ class LintContext:
         return chain
 
     def env_at(self, ins: Instruction) -> dict[str, str | None]:
-        """Variables visible to ``ins`` (see :func:`facts.scope_before`)."""
-        key = id(ins)
-        cached = self._env_cache.get(key)
-        if cached is None:
-            stage = self.doc.stage_of(ins)
-            if stage is None:
-                cached = arg_env(self.doc.preamble)
-            else:
-                cached = scope_before(self.doc, self.stage_chain(stage), ins)
-            self._env_cache[key] = cached
-        return cached
+        """Variables visible to ``ins`` (see :func:`facts.stage_scopes`); do not mutate."""
+        cached = self._env_cache.get(id(ins))
+        if cached is not None:
+            return cached
+        stage = self.doc.stage_of(ins)
+        if stage is None:
+            return arg_env(self.doc.preamble)
+        self._env_cache.update(stage_scopes(self.doc, self.stage_chain(stage)))
+        return self._env_cache.get(id(ins), {})
 
     def resolve(self, ins: Instruction, text: str) -> str | None:
         """``text`` with variables expanded as ``ins`` sees them; ``None`` when unknown."""
@@ -122,7 +121,15 @@ class LintContext:
             return []
         if not programs:
             return list(instruction.shell.commands)
-        return instruction.shell.find(*programs)
+        index = self._program_index.get(id(instruction))
+        if index is None:
+            index = {}
+            for command in instruction.shell.commands:
+                index.setdefault(command.program, []).append(command)
+            self._program_index[id(instruction)] = index
+        if len(programs) == 1:
+            return list(index.get(programs[0], ()))
+        return [c for c in instruction.shell.commands if c.program in programs]
 
     def runs(self, stage: Stage) -> list[Instruction]:
         return [ins for ins in stage.instructions if ins.keyword == "RUN"]

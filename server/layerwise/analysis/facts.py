@@ -132,6 +132,20 @@ class ImageRef:
         return "/" not in self.path or self.path.startswith("library/")
 
 
+_REFERENCE = re.compile(
+    r"^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
+    r"(?::[0-9]+)?|localhost(?::[0-9]+)?)/)?"  # registry host
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"  # path
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"  # tag
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"  # digest
+)
+
+
+def is_valid_reference(reference: str) -> bool:
+    """The distribution reference grammar docker uses for image names."""
+    return _REFERENCE.match(reference) is not None
+
+
 def parse_image(reference: str) -> ImageRef | None:
     reference = reference.strip()
     if not reference or any(c.isspace() for c in reference) or "$" in reference:
@@ -177,14 +191,13 @@ def _apply(env: dict[str, str | None], ins: Instruction, globals_: dict[str, str
         env[name] = expand(value, env) if "$" in value else value
 
 
-def scope_before(
-    doc: Dockerfile, chain: list[Stage], ins: Instruction | None
-) -> dict[str, str | None]:
-    """Variables visible to ``ins`` in ``chain[0]`` (``None`` value: declared, unknown).
+def stage_scopes(doc: Dockerfile, chain: list[Stage]) -> dict[int, dict[str, str | None]]:
+    """Variables visible to each instruction of ``chain[0]``, by ``id(instruction)``.
 
-    ENV is inherited from the stages a stage is built FROM; ARG is not. A name
-    absent from the result is not declared in this file: it may still come from
-    the base image, so callers treat it as unknown, never as empty.
+    A ``None`` value means declared with an unknown value. ENV is inherited from
+    the stages a stage is built FROM; ARG is not. A name absent from a scope is
+    not declared in this file: it may still come from the base image, so callers
+    treat it as unknown, never as empty.
     """
     globals_ = arg_env(doc.preamble)
     env: dict[str, str | None] = {}
@@ -192,12 +205,14 @@ def scope_before(
         for other in parent.instructions:
             if other.keyword == "ENV":
                 _apply(env, other, globals_)
+    scopes: dict[int, dict[str, str | None]] = {}
+    current = dict(env)
     for other in chain[0].instructions[1:]:
-        if other is ins:
-            break
+        scopes[id(other)] = current
         if other.keyword in ("ARG", "ENV"):
-            _apply(env, other, globals_)
-    return env
+            current = dict(current)
+            _apply(current, other, globals_)
+    return scopes
 
 
 @dataclass(frozen=True)

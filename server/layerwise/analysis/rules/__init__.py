@@ -11,14 +11,20 @@ from __future__ import annotations
 from ..rule import Rule
 from . import (
     base_image,
+    buildkit,
     cache,
     context,
+    conventions,
     correctness,
+    images_runtime,
+    language_packages,
     packages,
     remote,
     runtime,
     secrets,
+    security,
     syntax,
+    system_packages,
     user,
 )
 
@@ -35,6 +41,12 @@ ALL_RULES: tuple[Rule, ...] = tuple(
             *remote.RULES,
             *runtime.RULES,
             *correctness.RULES,
+            *buildkit.RULES,
+            *system_packages.RULES,
+            *language_packages.RULES,
+            *security.RULES,
+            *images_runtime.RULES,
+            *conventions.RULES,
         ),
         key=lambda rule: rule.code,
     )

@@ -233,12 +233,13 @@ def _consecutive_runs(ctx: LintContext) -> Iterator[Violation]:
             if ins.keyword != "RUN":
                 previous = None
                 continue
-            # Deliberately split long chains are left alone; short ones are merged.
+            # Only single-command RUNs (as hadolint's DL3059): a RUN that already
+            # chains commands was most likely split from its neighbour on purpose.
             if (
                 previous is not None
                 and flags_key(previous) == flags_key(ins)
-                and _command_count(previous) <= 2
-                and _command_count(ins) <= 2
+                and _command_count(previous) == 1
+                and _command_count(ins) == 1
             ):
                 edits = merge_runs(ctx, previous, ins)
                 fix = Fix("Chain with the previous RUN", tuple(edits)) if edits else None
