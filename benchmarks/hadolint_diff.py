@@ -29,7 +29,10 @@ def hadolint_findings(exe: str, files: list[Path]) -> dict[Path, set[str]]:
     for start in range(0, len(files), 50):
         batch = files[start : start + 50]
         proc = subprocess.run(
-            [exe, "--no-fail", "-f", "json", *map(str, batch)], capture_output=True, text=True, check=False
+            [exe, "--no-fail", "-f", "json", *map(str, batch)],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         try:
             records = json.loads(proc.stdout or "[]")
@@ -37,7 +40,10 @@ def hadolint_findings(exe: str, files: list[Path]) -> dict[Path, set[str]]:
             records = []
             for path in batch:  # one file broke the batch: fall back to one by one
                 single = subprocess.run(
-                    [exe, "--no-fail", "-f", "json", str(path)], capture_output=True, text=True, check=False
+                    [exe, "--no-fail", "-f", "json", str(path)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
                 )
                 try:
                     records += json.loads(single.stdout or "[]")
@@ -64,7 +70,9 @@ def layerwise_findings(files: list[Path]) -> dict[Path, set[str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--show", help="list the files where the tools disagree on this DL code")
     args = parser.parse_args()
@@ -80,7 +88,9 @@ def main() -> int:
 
     aliased = sorted({a for r in ALL_RULES for a in r.aliases if a.startswith("DL")})
     unparsed = [p for p, codes in theirs.items() if "DL1000" in codes]
-    print(f"{len(files)} files; hadolint could not parse {len(unparsed)} (layerwise lints them all)")
+    print(
+        f"{len(files)} files; hadolint could not parse {len(unparsed)} (layerwise lints them all)"
+    )
     print(f"{'code':<8} {'both':>5} {'only-hadolint':>14} {'only-layerwise':>15} {'agreement':>10}")
     per_code: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     for code in aliased:
@@ -92,7 +102,11 @@ def main() -> int:
             if key:
                 per_code[code][key].append(path)
         counts = per_code[code]
-        both, only_h, only_w = len(counts["both"]), len(counts["hadolint"]), len(counts["layerwise"])
+        both, only_h, only_w = (
+            len(counts["both"]),
+            len(counts["hadolint"]),
+            len(counts["layerwise"]),
+        )
         either = both + only_h + only_w
         ratio = f"{both / either:.0%}" if either else "-"
         print(f"{code:<8} {both:>5} {only_h:>14} {only_w:>15} {ratio:>10}")

@@ -8,7 +8,9 @@ from layerwise.analysis import Finding, LintOptions, fix_text, lint_text
 
 
 def findings(text: str, code: str) -> list[Finding]:
-    return [f for f in lint_text(text, options=LintOptions(select=(code,))).findings if f.code == code]
+    return [
+        f for f in lint_text(text, options=LintOptions(select=(code,))).findings if f.code == code
+    ]
 
 
 def spans(text: str, code: str) -> list[str]:
@@ -41,7 +43,10 @@ def test_stage_name_casing_renames_references() -> None:
 def test_empty_continuation() -> None:
     text = "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl\n"
     assert [f.span.start for f in findings(text, "LW911")] == [text.index("\n\n") + 1]
-    assert fixed(text, "LW911") == "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n"
+    assert (
+        fixed(text, "LW911")
+        == "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n"
+    )
 
 
 def test_consistent_casing() -> None:
@@ -52,7 +57,10 @@ def test_consistent_casing() -> None:
 
 
 def test_reserved_stage_names() -> None:
-    assert spans("FROM debian:12 AS scratch\nFROM alpine:3 AS Context\n", "LW913") == ["scratch", "Context"]
+    assert spans("FROM debian:12 AS scratch\nFROM alpine:3 AS Context\n", "LW913") == [
+        "scratch",
+        "Context",
+    ]
 
 
 def test_undefined_arg_in_from() -> None:
@@ -119,7 +127,9 @@ def test_expose_valid_and_protocol_casing() -> None:
 def test_multiple_cmd_keeps_the_last() -> None:
     text = 'FROM debian:12\n# old\nCMD ["a"]\nRUN make\nCMD ["b"]\nFROM debian:12\nCMD ["c"]\n'
     assert spans(text, "LW805") == ["CMD"]
-    assert fixed(text, "LW805") == 'FROM debian:12\nRUN make\nCMD ["b"]\nFROM debian:12\nCMD ["c"]\n'
+    assert (
+        fixed(text, "LW805") == 'FROM debian:12\nRUN make\nCMD ["b"]\nFROM debian:12\nCMD ["c"]\n'
+    )
 
 
 def test_legacy_key_value_fix_keeps_the_value() -> None:
@@ -130,7 +140,9 @@ def test_legacy_key_value_fix_keeps_the_value() -> None:
     assert finding.fix is None
 
 
-@pytest.mark.parametrize("line", ["ARG V\nFROM python:${V}-slim", "ARG REG\nFROM ${REG}/library/python:3.12"])
+@pytest.mark.parametrize(
+    "line", ["ARG V\nFROM python:${V}-slim", "ARG REG\nFROM ${REG}/library/python:3.12"]
+)
 def test_invalid_default_catches_bad_references(line: str) -> None:
     assert len(findings(line + "\n", "LW918")) == 1
 

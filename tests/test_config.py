@@ -68,7 +68,7 @@ def test_unparsable_file_is_one_clear_message(tmp_path: Path) -> None:
 
 def test_hadolint_yaml_maps_through_aliases(tmp_path: Path) -> None:
     (tmp_path / ".hadolint.yaml").write_text(
-        "ignored: [DL3020, DL3047]\n"
+        "ignored: [DL3020, DL3010]\n"
         "override:\n  error: [DL3006]\n  style: [DL3059]\n"
         "trustedRegistries: [docker.io, ghcr.io]\n"
         "label-schema:\n  maintainer: text\n  org.opencontainers.image.source: url\n"
@@ -79,7 +79,7 @@ def test_hadolint_yaml_maps_through_aliases(tmp_path: Path) -> None:
     )
     config, errors = ConfigLoader(tmp_path).for_file(tmp_path / "Dockerfile")
     assert errors == []
-    assert config.ignore == ("DL3020",)  # DL3047 is hadolint's alone: accepted, matches nothing
+    assert config.ignore == ("DL3020",)  # DL3010 is hadolint's alone: accepted, matches nothing
     assert config.severity == {"DL3006": Severity.ERROR, "DL3059": Severity.HINT}
     assert config.trusted_registries == ("docker.io", "ghcr.io")
     assert config.required_labels == {

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import attrs
 import pytest
 
 from layerwise.analysis import (
@@ -23,6 +24,7 @@ from layerwise.analysis import (
     lint_text,
     rule_by_code,
 )
+from layerwise.analysis.configfiles import read_config_file
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 README = RULES_DIR / "README.md"
@@ -163,23 +165,54 @@ def load(code: str) -> RuleDoc:
     return parse_rule_doc(path)
 
 
-def _workspace(tmp_path: Path, dockerfile: str, dockerignore: str | None = None) -> Path:
+def _workspace(
+    tmp_path: Path, dockerfile: str, dockerignore: str | None = None, config: str | None = None
+) -> Path:
     """A fresh build context holding the example; returns the Dockerfile path."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "Dockerfile"
     path.write_text(dockerfile, encoding="utf-8", newline="")
     if dockerignore is not None:
         (tmp_path / ".dockerignore").write_text(dockerignore, encoding="utf-8", newline="")
+    if config is not None:
+        (tmp_path / "layerwise.toml").write_text(config, encoding="utf-8", newline="")
     return path
 
 
+def _options(code: str, path: Path) -> LintOptions:
+    """``select=(code,)`` plus the example's own layerwise.toml, if it has one."""
+    config_file = path.parent / "layerwise.toml"
+    if not config_file.is_file():
+        return LintOptions(select=(code,))
+    config, errors = read_config_file(config_file)
+    assert config is not None and not errors, (
+        f"{code}: the example's toml block is invalid: {errors}"
+    )
+    return attrs.evolve(config, select=(code,)).lint_options(path)
+
+
+def _extras(section: Section | None) -> dict[str, str | None]:
+    if section is None:
+        return {"dockerignore": None, "config": None}
+    ignore = section.optional("dockerignore")
+    config = section.optional("toml")
+    return {
+        "dockerignore": ignore.text if ignore else None,
+        "config": config.text if config else None,
+    }
+
+
 def lint_example(
-    code: str, tmp_path: Path, dockerfile: str, dockerignore: str | None = None
+    code: str,
+    tmp_path: Path,
+    dockerfile: str,
+    dockerignore: str | None = None,
+    config: str | None = None,
 ) -> list[Finding]:
-    path = _workspace(tmp_path, dockerfile, dockerignore)
+    path = _workspace(tmp_path, dockerfile, dockerignore, config)
     result = lint_text(
         dockerfile,
-        options=LintOptions(select=(code,)),
+        options=_options(code, path),
         path=path,
         project=FileSystemProject(tmp_path),
     )
@@ -241,12 +274,13 @@ def test_sections(code: str) -> None:
         section = doc.sections.get(title)
         if section is None:
             continue
-        allowed = {"dockerfile", "dockerignore"} if title == "Good" else {"dockerfile"}
+        # Bad and Good may carry the build context's .dockerignore and a layerwise.toml.
+        allowed = {"dockerfile", "dockerignore", "toml"} if title != "Fixed" else {"dockerfile"}
         infos = {b.info for b in section.blocks}
         assert infos <= allowed, f"'## {title}' has blocks {infos - allowed}"
         assert section.only("dockerfile").text.strip(), f"'## {title}' example is empty"
-        if title == "Good":
-            section.optional("dockerignore")
+        if title != "Fixed":
+            _extras(section)
 
 
 # -- the examples ---------------------------------------------------------------------
@@ -254,18 +288,15 @@ def test_sections(code: str) -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_bad_example_is_reported(code: str, tmp_path: Path) -> None:
-    bad = load(code).sections["Bad"].only("dockerfile").text
-    findings = lint_example(code, tmp_path, bad)
+    section = load(code).sections["Bad"]
+    findings = lint_example(code, tmp_path, section.only("dockerfile").text, **_extras(section))
     assert findings, f"{code} does not report its Bad example"
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_good_example_is_accepted(code: str, tmp_path: Path) -> None:
     good = load(code).sections["Good"]
-    ignore = good.optional("dockerignore")
-    findings = lint_example(
-        code, tmp_path, good.only("dockerfile").text, ignore.text if ignore else None
-    )
+    findings = lint_example(code, tmp_path, good.only("dockerfile").text, **_extras(good))
     assert not findings, f"{code} reports its Good example: {_describe(findings)}"
 
 
@@ -274,10 +305,10 @@ def test_fixed_example_is_the_fix_of_bad(code: str, tmp_path: Path) -> None:
     doc = load(code)
     bad = doc.sections["Bad"].only("dockerfile").text
     expected = doc.sections["Fixed"].only("dockerfile").text
-    path = _workspace(tmp_path, bad)
+    path = _workspace(tmp_path, bad, **_extras(doc.sections["Bad"]))
     result = fix_text(
         bad,
-        options=LintOptions(select=(code,)),
+        options=_options(code, path),
         path=path,
         project=FileSystemProject(tmp_path),
         unsafe=True,
@@ -288,8 +319,9 @@ def test_fixed_example_is_the_fix_of_bad(code: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", FIXABLE)
 def test_fixed_example_is_clean(code: str, tmp_path: Path) -> None:
-    fixed = load(code).sections["Fixed"].only("dockerfile").text
-    findings = lint_example(code, tmp_path, fixed)
+    doc = load(code)
+    fixed = doc.sections["Fixed"].only("dockerfile").text
+    findings = lint_example(code, tmp_path, fixed, **_extras(doc.sections["Bad"]))
     assert not findings, f"{code} still reports its Fixed example: {_describe(findings)}"
 
 
@@ -297,7 +329,8 @@ def test_fixed_example_is_clean(code: str, tmp_path: Path) -> None:
 def test_fix_column_matches_fix_safety(code: str, tmp_path: Path) -> None:
     doc = load(code)
     bad = doc.sections["Bad"].only("dockerfile").text
-    fixes = [f.fix for f in lint_example(code, tmp_path, bad) if f.fix is not None]
+    found = lint_example(code, tmp_path, bad, **_extras(doc.sections["Bad"]))
+    fixes = [f.fix for f in found if f.fix is not None]
     assert fixes, f"{code} is fixable but offers no fix for its Bad example"
     safety = {fix.safe for fix in fixes}
     if doc.fix == "safe":

@@ -117,8 +117,21 @@ def test_insert_user_per_base(base: str, lines: str) -> None:
 
 
 def test_insert_user_reuses_a_created_user_and_appends_at_end() -> None:
-    text = "FROM debian:12\nRUN useradd -r -u 1001 appuser\nCOPY app /app\n"
-    assert fixed(text, "LW201") == text + "USER appuser\n"
+    text = 'FROM debian:12\nRUN useradd -r -u 1001 appuser\nCOPY app /app\nCMD ["/app/run"]\n'
+    assert fixed(text, "LW201") == (
+        'FROM debian:12\nRUN useradd -r -u 1001 appuser\nCOPY app /app\nUSER appuser\nCMD ["/app/run"]\n'
+    )
+    server = 'FROM debian:12\nCOPY app /app\nENTRYPOINT ["/app/serve"]\n'
+    assert fixed(server, "LW201").endswith('USER app\nENTRYPOINT ["/app/serve"]\n')
+
+
+def test_no_user_finding_for_images_built_to_be_extended() -> None:
+    assert findings("FROM debian:12\nRUN apt-get update\n", "LW201") == []  # no command
+    assert findings('FROM debian:12\nCMD ["bash"]\n', "LW201") == []
+    assert findings('FROM python:3.12\nCMD ["python3"]\n', "LW201") == []
+    gosu = 'FROM debian:12\nRUN apt-get install -y gosu\nENTRYPOINT ["entry.sh"]\nCMD ["postgres"]\n'
+    assert findings(gosu, "LW201") == []
+    assert findings('FROM debian:12\nCMD ["python3", "app.py"]\n', "LW201") != []
 
 
 def test_no_user_finding_when_not_applicable() -> None:
@@ -219,7 +232,9 @@ def test_source_before_install() -> None:
 
 def test_chain_keeps_text_and_moves_comments() -> None:
     text = "FROM debian:12\nRUN make \\\n  all\n# why c\n\n# more\nRUN c\n"
-    assert fixed(text, "LW601") == "FROM debian:12\n# why c\n# more\nRUN make \\\n  all \\\n  && c\n"
+    assert (
+        fixed(text, "LW601") == "FROM debian:12\n# why c\n# more\nRUN make \\\n  all \\\n  && c\n"
+    )
 
 
 def test_chain_honours_escape_and_crlf() -> None:

@@ -205,7 +205,7 @@ _CONVERTER.register_structure_hook(
         Config,
         _CONVERTER,
         _cattrs_forbid_extra_keys=True,
-        **{attr: override(struct_hook=hook) for attr, hook in _HOOKS.items()},
+        **{attr: override(struct_hook=hook) for attr, hook in _HOOKS.items()},  # type: ignore[arg-type]
     ),
 )
 
@@ -303,6 +303,8 @@ def structure(
         except Exception as exc:  # cattrs wraps the hook's error in an exception group
             errors.append(f"{where}.{key}: {_leaf_message(exc)}")
     errors += _check_selectors(values, lambda attr: f"{where}.{names[attr]}", peers_ok)
+    if values.get("select") == ():
+        del values["select"]  # an empty list (an editor's default) means "not set"
     return attrs.evolve(Config(), **values), errors
 
 

@@ -85,9 +85,12 @@ class LintContext:
         return self.stage_infos[stage.index]
 
     def is_windows(self, stage: Stage) -> bool:
-        """The stage builds a Windows image (by its base, or a backtick escape)."""
+        """The stage builds a Windows image (by its base; a backtick escape when unknown)."""
         image = self.info(stage).image
-        return self.doc.escape == "`" or (image is not None and image.is_windows)
+        if image is not None:
+            return image.is_windows
+        # Base unknown (a variable): the backtick escape is the Windows convention.
+        return self.doc.escape == "`"
 
     def stage_chain(self, stage: Stage) -> list[Stage]:
         """The stage and the earlier stages it is built FROM, nearest first."""

@@ -162,13 +162,14 @@ class LayerwiseServer(LanguageServer):
                 )
             )
 
-    def apply_settings(self, raw: Any) -> None:
+    def apply_settings(self, raw: Any, refresh: bool = True) -> None:
         settings, errors = parse_settings(raw)
         self.report_errors("settings", errors)
         if settings != self.settings:
             self.settings = settings
             self.generation += 1
-            self.refresh()
+            if refresh:
+                self.refresh()
 
     def refresh(self) -> None:
         if self.pull_diagnostics:
@@ -246,7 +247,8 @@ def create_server() -> LayerwiseServer:
         ls.roots = roots
         options = params.initialization_options
         if isinstance(options, dict) and "settings" in options:
-            ls.apply_settings(options["settings"])
+            # No refresh: nothing may be sent before the initialize response.
+            ls.apply_settings(options["settings"], refresh=False)
 
     @server.feature(types.INITIALIZED)
     @guarded()
@@ -356,7 +358,9 @@ def create_server() -> LayerwiseServer:
                             edit=ls.edit(doc, [edit]),
                         )
                     )
-        if wants(FIX_ALL_KIND) and (only or any(f.fix for f in result.findings)):
+        # Fix-all is computed only when asked for (source action menu, save): the
+        # light bulb asks for everything on every cursor move and would discard it.
+        if only and wants(FIX_ALL_KIND):
             path = doc.path
             edit = fix_all_edit(
                 doc.text,
@@ -392,6 +396,8 @@ def serve() -> None:
     )
     for noisy in ("pygls", "json_rpc"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Clients cancel requests already answered (Neovim's pull diagnostics): not a problem.
+    logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
     create_server().start_io()
 
 

@@ -1,7 +1,1173 @@
-"""Rules module: system_packages (see rules/README.md for the code scheme)."""
+"""LW606-LW629: system package managers and layer cleanup (PRACTICES F, items 22-24, 26).
+
+apt, apk, yum/dnf/microdnf/tdnf and zypper: non-interactive switches, caches cleaned
+in the layer that creates them (or kept out of it by a BuildKit cache mount),
+cleanup that comes a layer too late, in-place distribution upgrades and version pins.
+The apt-get basics (update alone, -y, recommends, lists) live in ``packages.py``.
+"""
 
 from __future__ import annotations
 
-from ..rule import Rule
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-RULES: tuple[Rule, ...] = ()
+from ...syntax.model import Instruction, Span, Stage, Token
+from ...syntax.shell import ShellCommand
+from ..context import LintContext
+from ..edits import and_chain_only, append_to_run, block_start, flags_key, stage_shell_is_posix
+from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from .packages import _shipped_stages, apt_subcommand
+
+# -- shared helpers -------------------------------------------------------------------
+
+_RPM = ("yum", "dnf", "dnf5", "microdnf", "tdnf")
+_DNF = ("dnf", "dnf5", "microdnf", "tdnf")
+_APT = ("apt-get", "apt", "aptitude")
+
+# Options that take their value as the next word (so the value is not the subcommand).
+_APT_VALUE = frozenset({"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--default-release", "--host-architecture"})  # fmt: skip
+_APK_VALUE = frozenset({"-X", "--repository", "-p", "--root", "--keys-dir", "--repositories-file", "--cache-dir", "--arch", "-t", "--virtual", "--wait", "--cache-max-age", "--timeout"})  # fmt: skip
+_RPM_VALUE = frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "--installroot", "--enablerepo", "--disablerepo", "--repo", "--repoid", "--repofrompath", "-x", "--exclude", "--excludepkgs", "--setopt", "--releasever", "--rpmverbosity", "--color", "--downloaddir", "--destdir", "--forcearch", "--disableplugin", "--enableplugin", "-R", "--randomwait", "--comment", "--advisory", "--advisories", "--bz", "--bzs", "--cve", "--cves", "--sec-severity", "--secseverity", "--cachedir"})  # fmt: skip
+_ZYPPER_VALUE = frozenset({"-c", "--config", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata", "--installroot", "-p", "--plus-repo", "--plus-content", "-r", "--repo", "--from", "-t", "--type", "--download"})  # fmt: skip
+
+
+def _positionals(command: ShellCommand, value_options: frozenset[str]) -> list[Token]:
+    """Arguments that are not options or option values, in order."""
+    out: list[Token] = []
+    skip = False
+    for word in command.arguments:
+        if skip:
+            skip = False
+            continue
+        value = word.value
+        if value in value_options:
+            skip = True
+            continue
+        if value.startswith("-") and value != "-":
+            continue
+        out.append(word)
+    return out
+
+
+def _options(command: ShellCommand) -> list[str]:
+    return [w.value for w in command.arguments if w.value.startswith("-") and w.value != "-"]
+
+
+def _options_before(command: ShellCommand, word: Token) -> list[str]:
+    return [
+        w.value
+        for w in command.arguments
+        if w.span.start < word.span.start and w.value.startswith("-")
+    ]
+
+
+def _has_short(options: Iterable[str], letter: str) -> bool:
+    """``-y`` or a cluster of short options holding it (``-qy``)."""
+    return any(re.fullmatch(r"-[a-zA-Z]+", o) and letter in o[1:] for o in options)
+
+
+def _has_option(options: Iterable[str], *names: str) -> bool:
+    """Any of ``names``, alone or as ``--name=value``."""
+    return any(o in names or o.split("=", 1)[0] in names for o in options)
+
+
+def _sub(command: ShellCommand, value_options: frozenset[str]) -> Token | None:
+    words = _positionals(command, value_options)
+    return words[0] if words else None
+
+
+def _stages(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[tuple[Stage, Instruction]]:
+    """Shell-form RUNs (heredocs included) of the given non-Windows stages."""
+    for stage in stages:
+        if ctx.is_windows(stage):
+            continue
+        for ins in stage.instructions:
+            if ins.keyword == "RUN" and ins.shell is not None:
+                yield stage, ins
+
+
+def _all_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
+    return _stages(ctx, ctx.doc.stages)
+
+
+def _shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
+    return _stages(ctx, _shipped_stages(ctx))
+
+
+def _insert_after(word: Token, text: str) -> Edit:
+    return Edit(word.span.end, word.span.end, text)
+
+
+def _line(ctx: LintContext, ins: Instruction) -> int:
+    return ctx.doc.source.line_of(ins.span.start) + 1
+
+
+def _later_runs(ctx: LintContext, ins: Instruction) -> Iterator[Instruction]:
+    for other in ctx.doc.instructions:
+        if other.keyword == "RUN" and other.span.start > ins.span.start:
+            yield other
+
+
+def _config_before(ctx: LintContext, ins: Instruction, pattern: re.Pattern[str]) -> bool:
+    """An earlier RUN in the stage chain writes configuration matching ``pattern``."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return False
+    for member in ctx.stage_chain(stage):
+        for other in member.instructions:
+            if other.span.start >= ins.span.start:
+                break
+            if other.keyword == "RUN" and pattern.search(
+                ctx.text[other.span.start : other.span.end]
+            ):
+                return True
+    return False
+
+
+# -- users, homes and cache mounts ----------------------------------------------------
+
+
+def _home(ctx: LintContext, ins: Instruction) -> str:
+    """Home directory of the user a RUN runs as: /root unless a USER says otherwise.
+
+    A user we cannot resolve gets a home no real path matches.
+    """
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return "/root"
+    user: str | None = "root"
+    for member in reversed(ctx.stage_chain(stage)):
+        for other in member.instructions:
+            if other.span.start >= ins.span.start:
+                break
+            if other.keyword == "USER" and other.words:
+                value = ctx.resolve(other, other.words[0].value)
+                user = value.split(":", 1)[0] if value is not None else None
+    if user in ("root", "0"):
+        return "/root"
+    if user is None:
+        return "\0unknown"
+    return f"/home/{user}" if not user.isdigit() else f"\0uid{user}"
+
+
+def _mount_targets(ctx: LintContext, ins: Instruction) -> list[str | None]:
+    """Targets of the cache and tmpfs mounts of a RUN (``None`` when unresolved)."""
+    targets: list[str | None] = []
+    for flag in ins.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        fields = dict(part.partition("=")[::2] for part in flag.value.split(",") if "=" in part)
+        if fields.get("type") not in ("cache", "tmpfs"):
+            continue
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if target is None:
+            continue
+        resolved = ctx.resolve(ins, target)
+        targets.append(resolved.rstrip("/") or "/" if resolved is not None else None)
+    return targets
+
+
+def _mounted(ctx: LintContext, ins: Instruction, dirs: Iterable[str]) -> bool:
+    """A cache/tmpfs mount keeps one of ``dirs`` out of the layer (or might: unresolved)."""
+    targets = _mount_targets(ctx, ins)
+    for target in targets:
+        if target is None:
+            return True
+        for directory in dirs:
+            if directory == target or directory.startswith(target.rstrip("/") + "/"):
+                return True
+    return False
+
+
+# -- caches: who fills them, who empties them ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cache:
+    key: str
+    what: str  # "the apt package lists"
+    dirs: tuple[str, ...]  # "~" is the RUN user's home
+    managers: tuple[str, ...]  # programs that read the cache
+    #: The command writes the cache into the layer.
+    fills: Callable[[LintContext, Instruction, ShellCommand], bool]
+    #: The command empties the cache (``rm`` is handled from ``dirs``).
+    empties: Callable[[ShellCommand], bool]
+
+    def paths(self, home: str) -> tuple[str, ...]:
+        return tuple(home + d[1:] if d.startswith("~") else d for d in self.dirs)
+
+
+def _apt_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    if command.program not in _APT:
+        return False
+    sub = apt_subcommand(command)
+    return sub is not None and sub.value == "update"
+
+
+def _apk_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    if command.program != "apk":
+        return False
+    options = _options(command)
+    if _has_option(options, "--no-cache", "--root", "-p", "--cache-dir"):
+        return False
+    sub = _sub(command, _APK_VALUE)
+    if sub is None:
+        return False
+    if sub.value == "update":
+        return True
+    return sub.value in ("add", "upgrade", "fix") and (
+        _has_option(options, "--update", "--update-cache") or _has_short(options, "U")
+    )
+
+
+_RPM_FILLING = frozenset({"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "makecache", "distro-sync", "dsync", "downgrade", "group", "groups", "module", "builddep", "swap", "update-minimal", "upgrade-minimal", "check-update", "in"})  # fmt: skip
+
+
+def _rpm_fills_with(
+    programs: tuple[str, ...],
+) -> Callable[[LintContext, Instruction, ShellCommand], bool]:
+    def fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+        if command.program not in programs:
+            return False
+        options = _options(command)
+        if _has_option(options, "--installroot", "--cacheonly", "--cachedir") or _has_short(
+            options, "C"
+        ):
+            return False
+        sub = _sub(command, _RPM_VALUE)
+        return sub is not None and sub.value in _RPM_FILLING
+
+    return fills
+
+
+_ZYPPER_FILLING = frozenset({"install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si", "refresh", "ref", "install-new-recommends", "inr"})  # fmt: skip
+
+
+def _zypper_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    if command.program != "zypper":
+        return False
+    sub = _sub(command, _ZYPPER_VALUE)
+    if sub is None or sub.value not in _ZYPPER_FILLING:
+        return False
+    return not _has_option(
+        _options_before(command, sub), "--root", "-R", "--cache-dir", "-C", "--installroot"
+    )
+
+
+def _env_declared(ctx: LintContext, ins: Instruction, *names: str) -> bool:
+    env = ctx.env_at(ins)
+    return any(name in env for name in names)
+
+
+def _pip_install(command: ShellCommand) -> bool:
+    args = [w.value for w in command.arguments]
+    if command.program in ("pip", "pip3"):
+        return bool(args) and args[0] == "install"
+    if command.program is not None and re.fullmatch(r"python[0-9.]*", command.program):
+        return args[:3] == ["-m", "pip", "install"]
+    return False
+
+
+def _pip_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    if not _pip_install(command):
+        return False
+    if _has_option(_options(command), "--no-cache-dir", "--cache-dir"):
+        return False
+    return not _env_declared(ctx, ins, "PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "XDG_CACHE_HOME")
+
+
+def _npm_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    if command.program != "npm":
+        return False
+    args = [w.value for w in command.arguments if not w.value.startswith("-")]
+    if not args or args[0] not in ("install", "i", "ci", "add", "update", "install-ci-test"):
+        return False
+    if _has_option(_options(command), "--cache"):
+        return False
+    return not _env_declared(ctx, ins, "npm_config_cache", "NPM_CONFIG_CACHE")
+
+
+def _yarn_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    if command.program != "yarn":
+        return False
+    args = [w.value for w in command.arguments if not w.value.startswith("-")]
+    if args and not (args[0] in ("install", "add") or args[:2] == ["global", "add"]):
+        return False
+    if _has_option(_options(command), "--cache-folder"):
+        return False
+    return not _env_declared(ctx, ins, "YARN_CACHE_FOLDER", "YARN_GLOBAL_FOLDER")
+
+
+def _args(command: ShellCommand) -> list[str]:
+    return [w.value for w in command.arguments]
+
+
+def _rpm_clean(command: ShellCommand) -> bool:
+    if command.program not in _RPM:
+        return False
+    words = [w.value for w in _positionals(command, _RPM_VALUE)]
+    return bool(words) and words[0] == "clean" and bool({"all", "metadata"} & set(words[1:]))
+
+
+def _zypper_clean(command: ShellCommand) -> bool:
+    sub = _sub(command, _ZYPPER_VALUE) if command.program == "zypper" else None
+    return sub is not None and sub.value in ("clean", "cc")
+
+
+def _apk_clean(command: ShellCommand) -> bool:
+    sub = _sub(command, _APK_VALUE) if command.program == "apk" else None
+    if sub is None or sub.value != "cache":
+        return False
+    words = [w.value for w in _positionals(command, _APK_VALUE)]
+    return len(words) > 1 and words[1] in ("clean", "purge")
+
+
+def _pip_clean(command: ShellCommand) -> bool:
+    args = _args(command)
+    if command.program is not None and re.fullmatch(r"python[0-9.]*", command.program):
+        args = args[2:] if args[:2] == ["-m", "pip"] else []
+    elif command.program not in ("pip", "pip3"):
+        return False
+    return args[:2] in (["cache", "purge"], ["cache", "remove"])
+
+
+def _npm_clean(command: ShellCommand) -> bool:
+    args = [a for a in _args(command) if not a.startswith("-")]
+    return (
+        command.program == "npm"
+        and args[:1] == ["cache"]
+        and args[1:2] in (["clean"], ["clear"], ["rm"])
+    )
+
+
+def _yarn_clean(command: ShellCommand) -> bool:
+    args = [a for a in _args(command) if not a.startswith("-")]
+    return command.program == "yarn" and args[:2] == ["cache", "clean"]
+
+
+def _never(command: ShellCommand) -> bool:
+    return False
+
+
+_CACHES = (
+    _Cache("apt", "the apt package lists (/var/lib/apt/lists)", ("/var/lib/apt/lists",),
+           _APT + ("apt-cache", "add-apt-repository"), _apt_fills, _never),
+    _Cache("apk", "the apk package index (/var/cache/apk)", ("/var/cache/apk",),
+           ("apk",), _apk_fills, _apk_clean),
+    _Cache("rpm", "the yum/dnf cache (/var/cache/yum, /var/cache/dnf)",
+           ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/tdnf"),
+           _RPM, _rpm_fills_with(_RPM), _rpm_clean),
+    _Cache("zypper", "the zypper cache (/var/cache/zypp)", ("/var/cache/zypp",),
+           ("zypper",), _zypper_fills, _zypper_clean),
+    _Cache("pip", "pip's download cache (~/.cache/pip)", ("~/.cache/pip",),
+           ("pip", "pip3"), _pip_fills, _pip_clean),
+    _Cache("npm", "npm's cache (~/.npm)", ("~/.npm",), ("npm", "npx"), _npm_fills, _npm_clean),
+    _Cache("yarn", "yarn's cache",
+           ("/usr/local/share/.cache/yarn", "~/.cache/yarn", "~/.yarn/berry/cache"),
+           ("yarn",), _yarn_fills, _yarn_clean),
+)  # fmt: skip
+_CACHE = {cache.key: cache for cache in _CACHES}
+
+_RM_OPTIONS = re.compile(r"-[rRfvd]+|--recursive|--force|--verbose|--dir|--")
+
+
+def _rm_paths(ctx: LintContext, ins: Instruction, command: ShellCommand) -> list[str | None]:
+    """Paths an ``rm`` removes, with ``~`` expanded (``None``: unknown or relative)."""
+    if command.program != "rm":
+        return []
+    home = _home(ctx, ins)
+    paths: list[str | None] = []
+    for word in command.arguments:
+        value = word.value
+        if value.startswith("-") and _RM_OPTIONS.fullmatch(value):
+            continue
+        if "$(" in value or "`" in value:
+            paths.append(None)
+            continue
+        resolved = ctx.resolve(ins, value) if "$" in value else value
+        if resolved is None:
+            paths.append(None)
+        elif resolved == "~" or resolved.startswith("~/"):
+            paths.append(home + resolved[1:])
+        elif resolved.startswith("/"):
+            paths.append(resolved)
+        else:
+            paths.append(None)
+    return paths
+
+
+def _covers(path: str, directory: str) -> bool:
+    """Removing ``path`` empties (part of) ``directory``."""
+    path = path.rstrip("/") or "/"
+    if path == directory or path.startswith(directory + "/"):
+        return True
+    base, glob = (path[:-2], True) if path.endswith("/*") else (path, False)
+    if base.count("/") < 2 or not directory.startswith(base + "/"):
+        return False
+    # ``dir/*`` does not match hidden entries such as ~/.cache.
+    return not (glob and directory[len(base) + 1 :].startswith("."))
+
+
+def _empties(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
+    """Keys of the caches a command empties."""
+    found = {cache.key for cache in _CACHES if cache.empties(command)}
+    paths = [p for p in _rm_paths(ctx, ins, command) if p is not None]
+    if paths:
+        home = _home(ctx, ins)
+        for cache in _CACHES:
+            if any(_covers(p, d) for p in paths for d in cache.paths(home)):
+                found.add(cache.key)
+    return found
+
+
+def _fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
+    return {cache.key for cache in _CACHES if cache.fills(ctx, ins, command)}
+
+
+def _left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellCommand]:
+    """Caches a RUN writes and leaves in its layer, with the command that wrote them."""
+    commands = ctx.commands(ins)
+    home = _home(ctx, ins)
+    left: dict[str, ShellCommand] = {}
+    for cache in _CACHES:
+        fillers = [c for c in commands if cache.fills(ctx, ins, c)]
+        if not fillers or _mounted(ctx, ins, cache.paths(home)):
+            continue
+        last = fillers[-1].span.start
+        cleaned = [
+            c.span.start
+            for c in commands
+            if c.span.start < last and cache.key in _empties(ctx, ins, c)
+        ]
+        after = [c for c in commands if c.span.start > last and cache.key in _empties(ctx, ins, c)]
+        if after:
+            continue
+        floor = max(cleaned, default=-1)
+        left[cache.key] = next(c for c in fillers if c.span.start > floor)
+    return left
+
+
+def _cleaned_after(ctx: LintContext, ins: Instruction, command: ShellCommand, key: str) -> bool:
+    return any(
+        c.span.start > command.span.start and key in _empties(ctx, ins, c)
+        for c in ctx.commands(ins)
+    )
+
+
+# -- LW606 cleanup-in-later-layer -----------------------------------------------------
+
+_PURE_CLEANERS = (_rpm_clean, _zypper_clean, _apk_clean, _pip_clean, _npm_clean, _yarn_clean)
+
+
+def _is_cleanup(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
+    """A command that only deletes files or caches (what may move to another RUN)."""
+    if command.redirects:
+        return False
+    if command.program == "rm":
+        paths = _rm_paths(ctx, ins, command)
+        return bool(paths) and all(p is not None for p in paths)
+    if command.program in ("apt-get", "apt"):
+        sub = apt_subcommand(command)
+        return sub is not None and sub.value in ("clean", "autoclean")
+    return any(cleaner(command) for cleaner in _PURE_CLEANERS)
+
+
+_NEUTRAL = frozenset({"ENV", "ARG", "LABEL", "EXPOSE", "WORKDIR", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"})  # fmt: skip
+
+
+def _move_fix(
+    ctx: LintContext,
+    stage: Stage,
+    source: Instruction,
+    target: Instruction,
+    keys: set[str],
+) -> Fix | None:
+    """Move the cleanup RUN ``source`` to the end of ``target`` and delete it."""
+    if source.heredocs or source.is_exec_form or source.shell is None or source.shell.error:
+        return None
+    if source.shell.comments or not and_chain_only(source.shell):
+        return None
+    if flags_key(source) != flags_key(target) or not stage_shell_is_posix(ctx, target):
+        return None
+    if not all(_is_cleanup(ctx, source, c) for c in ctx.commands(source)):
+        return None
+    body = ctx.text[source.args_span.start : source.args_span.end]
+    if "$" in body or "`" in body or "~" in body:
+        return None  # expansions could differ where the commands move to
+    if _home(ctx, source) != _home(ctx, target):
+        return None
+    managers = {m for key in keys for m in _CACHE[key].managers}
+    safe = True
+    for other in stage.instructions:
+        if not target.span.start < other.span.start < source.span.start:
+            continue
+        if other.keyword == "SHELL":
+            return None
+        if other.keyword == "RUN" and ctx.commands(other, *managers):
+            return None  # it needs what the cleanup would now remove before it
+        if other.keyword not in _NEUTRAL:
+            safe = False
+    append = append_to_run(ctx, target, body)
+    if append is None:
+        return None
+    source_text = ctx.doc.source
+    start = block_start(ctx, source)
+    last_line = source_text.line_of(source.span.end)
+    if last_line + 1 < source_text.line_count:
+        end = source_text.line_start(last_line + 1)
+    else:
+        # Last line, without a line break: take the preceding line break instead.
+        end = len(ctx.text)
+        start = source_text.line_end(source_text.line_of(start - 1)) if start > 0 else start
+    return Fix(
+        f"Move the cleanup into the RUN on line {_line(ctx, target)}",
+        (append, Edit(start, end, "")),
+        safe=safe,
+    )
+
+
+def _leaving_run(
+    ctx: LintContext, stage: Stage, ins: Instruction, key: str
+) -> tuple[Instruction, ShellCommand] | None:
+    """The nearest earlier RUN (this stage, then the stages it builds on) leaving ``key``."""
+    for member in ctx.stage_chain(stage):
+        for other in reversed(member.instructions):
+            if other.keyword != "RUN" or other.span.start >= ins.span.start:
+                continue
+            left = _left_behind(ctx, other).get(key)
+            if left is not None:
+                return other, left
+    return None
+
+
+def _cleanup_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
+    for stage, ins in _shipped_runs(ctx):
+        commands = ctx.commands(ins)
+        filled_here = set().union(*(_fills(ctx, ins, c) for c in commands)) if commands else set()
+        reports: list[tuple[ShellCommand, list[tuple[str, Instruction, ShellCommand]]]] = []
+        for command in commands:
+            if command.program != "rm" and not _is_cleanup(ctx, ins, command):
+                continue
+            found = []
+            for key in sorted(_empties(ctx, ins, command) - filled_here):
+                leaving = _leaving_run(ctx, stage, ins, key)
+                if leaving is not None:
+                    found.append((key, *leaving))
+            if found:
+                reports.append((command, found))
+        if not reports:
+            continue
+        targets = {id(run) for _, found in reports for _, run, _ in found}
+        fix = None
+        first_target = reports[0][1][0][1]
+        if len(targets) == 1 and first_target in stage.instructions:
+            keys = {key for _, found in reports for key, _, _ in found}
+            fix = _move_fix(ctx, stage, ins, first_target, keys)
+        for command, found in reports:
+            whats = " and ".join(dict.fromkeys(_CACHE[key].what for key, _, _ in found))
+            lines = ", ".join(dict.fromkeys(str(_line(ctx, run)) for _, run, _ in found))
+            yield Violation(
+                command.span,
+                f"Too late to shrink the image: the RUN on line {lines} already stored "
+                f"{whats} in its layer, and deleting files later only hides them; clean up "
+                "in the RUN that creates them",
+                fix,
+                tuple(
+                    Related(writer.span, f"writes {_CACHE[key].what} into this layer")
+                    for key, _, writer in found
+                ),
+            )
+
+
+# -- LW607 apt-instead-of-apt-get -----------------------------------------------------
+
+# apt subcommand -> the apt-get one that does the same.
+_APT_TO_APT_GET = {
+    "update": "update", "install": "install", "remove": "remove", "purge": "purge",
+    "autoremove": "autoremove", "clean": "clean", "autoclean": "autoclean",
+    "build-dep": "build-dep", "source": "source", "download": "download",
+    "changelog": "changelog", "satisfy": "satisfy", "upgrade": "upgrade",
+    "full-upgrade": "dist-upgrade", "dist-upgrade": "dist-upgrade",
+}  # fmt: skip
+# Subcommands that download packages: apt deletes the .debs afterwards, apt-get keeps them.
+_APT_DOWNLOADING = frozenset({"install", "build-dep", "satisfy", "upgrade", "full-upgrade", "dist-upgrade"})  # fmt: skip
+_APT_QUERIES = {
+    "search": "apt-cache search", "show": "apt-cache show", "policy": "apt-cache policy",
+    "depends": "apt-cache depends", "rdepends": "apt-cache rdepends",
+    "showsrc": "apt-cache showsrc", "list": "dpkg-query -W",
+}  # fmt: skip
+
+
+def _debs_removed(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
+    """Downloaded .debs do not stay: official Debian/Ubuntu-based image, or cleaned here."""
+    image = ctx.info(stage).image
+    if image is not None and image.is_official:
+        return True  # their /etc/apt/apt.conf.d/docker-clean deletes them
+    if _mounted(ctx, ins, ("/var/cache/apt/archives",)):
+        return True
+    for command in ctx.commands(ins):
+        if command.program in ("apt-get", "apt"):
+            sub = apt_subcommand(command)
+            if sub is not None and sub.value == "clean":
+                return True
+        if any(
+            p is not None and _covers(p, "/var/cache/apt/archives")
+            for p in _rm_paths(ctx, ins, command)
+        ):
+            return True
+    return False
+
+
+def _apt_not_apt_get(ctx: LintContext) -> Iterator[Violation]:
+    for stage, ins in _all_runs(ctx):
+        for command in ctx.commands(ins, "apt"):
+            assert command.program_at is not None
+            program = command.words[command.program_at]
+            sub = apt_subcommand(command)
+            name = sub.value if sub is not None else None
+            if name in _APT_QUERIES:
+                yield Violation(
+                    program.span,
+                    f"'apt {name}' is meant for people at a terminal and its output format may "
+                    f"change; in a build use {_APT_QUERIES[name]}",
+                )
+                continue
+            fix = None
+            replacement = _APT_TO_APT_GET.get(name or "")
+            if sub is not None and replacement is not None and program.raw == program.value:
+                edits = [Edit(program.span.end, program.span.end, "-get")]
+                if replacement != name:
+                    edits.append(Edit(sub.span.start, sub.span.end, replacement))
+                # apt upgrade also installs new dependencies, apt-get upgrade holds those
+                # packages back; and apt-get keeps downloaded .debs where apt deletes them.
+                safe = name != "upgrade" and (
+                    name not in _APT_DOWNLOADING or _debs_removed(ctx, stage, ins)
+                )
+                fix = Fix(f"Use apt-get {replacement}", tuple(edits), safe=safe)
+            yield Violation(
+                program.span,
+                "apt is the interactive front end and warns that its command line is not "
+                "stable for scripts; use apt-get in a Dockerfile",
+                fix,
+            )
+
+
+# -- LW608 distribution-upgrade -------------------------------------------------------
+
+_APT_UPGRADES = frozenset({"upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"})
+_RPM_UPGRADES = frozenset({"update", "upgrade", "distro-sync", "dsync", "update-minimal", "upgrade-minimal"})  # fmt: skip
+
+
+def _upgrade_word(command: ShellCommand) -> Token | None:
+    """The subcommand of an in-place upgrade of every installed package."""
+    program = command.program
+    if program in _APT:
+        sub = apt_subcommand(command)
+        return sub if sub is not None and sub.value in _APT_UPGRADES else None
+    if program == "apk":
+        words = _positionals(command, _APK_VALUE)
+        return words[0] if len(words) == 1 and words[0].value == "upgrade" else None
+    if program in _RPM:
+        words = _positionals(command, _RPM_VALUE)
+        return words[0] if len(words) == 1 and words[0].value in _RPM_UPGRADES else None
+    if program == "zypper":
+        words = _positionals(command, _ZYPPER_VALUE)
+        return words[0] if len(words) == 1 and words[0].value in ("update", "up", "patch") else None
+    return None
+
+
+def _from_program(command: ShellCommand, end: Token) -> Span:
+    assert command.program_at is not None
+    return Span(command.words[command.program_at].span.start, end.span.end)
+
+
+def _distribution_upgrade(ctx: LintContext) -> Iterator[Violation]:
+    for _, ins in _all_runs(ctx):
+        for command in ctx.commands(ins):
+            sub = _upgrade_word(command)
+            if sub is None:
+                continue
+            yield Violation(
+                _from_program(command, sub),
+                f"'{command.program} {sub.value}' upgrades the base image's packages in a layer of "
+                "its own: the result depends on the day of the build and every upgraded file is "
+                "stored twice; use an up-to-date base image tag instead",
+            )
+
+
+# -- version pins (off by default) ------------------------------------------------------
+
+
+def _package_words(
+    ctx: LintContext, ins: Instruction, words: Iterable[Token]
+) -> Iterator[tuple[Token, str]]:
+    """Package arguments with their values; skips anything computed or a glob."""
+    for word in words:
+        value = word.value
+        if "$(" in value or "`" in value or any(ch in value for ch in "*?["):
+            continue
+        resolved = ctx.resolve(ins, value) if "$" in value else value
+        if resolved is None:
+            continue
+        for part in resolved.split():
+            yield word, part
+
+
+def _after(words: list[Token], sub: Token) -> list[Token]:
+    return [w for w in words if w.span.start > sub.span.start]
+
+
+def _apt_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
+    for command in ctx.commands(ins, "apt-get", "apt"):
+        sub = apt_subcommand(command)
+        if sub is not None and sub.value == "install":
+            yield from _package_words(ctx, ins, _after(_positionals(command, _APT_VALUE), sub))
+
+
+def _apt_pinned(package: str) -> bool:
+    return "=" in package or "/" in package or package.endswith(".deb")
+
+
+def _apk_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
+    for command in ctx.commands(ins, "apk"):
+        words = _positionals(command, _APK_VALUE)
+        if words and words[0].value == "add":
+            yield from _package_words(ctx, ins, words[1:])
+
+
+def _apk_pinned(package: str) -> bool:
+    return any(ch in package for ch in "=~<>") or package.endswith(".apk") or "/" in package
+
+
+_RPM_VERSION = re.compile(r"[0-9][0-9A-Za-z.~^_:+]*")
+
+
+def _rpm_pinned(package: str) -> bool:
+    if package.endswith(".rpm") or "/" in package or "(" in package or package.startswith("@"):
+        return True  # files, URLs, capabilities and groups: nothing to pin here
+    if any(ch in package for ch in "=<>"):
+        return True
+    name, dash, version = package.rpartition("-")
+    return bool(dash and name and _RPM_VERSION.fullmatch(version))
+
+
+def _rpm_packages(
+    ctx: LintContext, ins: Instruction, programs: tuple[str, ...]
+) -> Iterator[tuple[Token, str]]:
+    for command in ctx.commands(ins, *programs):
+        words = _positionals(command, _RPM_VALUE)
+        if not words:
+            continue
+        if words[0].value in ("install", "in", "localinstall", "reinstall"):
+            yield from _package_words(ctx, ins, words[1:])
+        elif words[0].value == "module" and len(words) > 1 and words[1].value == "install":
+            for word, value in _package_words(ctx, ins, words[2:]):
+                if ":" not in value:  # module:stream pins the stream
+                    yield word, value
+
+
+def _zypper_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
+    for command in ctx.commands(ins, "zypper"):
+        words = _positionals(command, _ZYPPER_VALUE)
+        if not words or words[0].value not in ("install", "in"):
+            continue
+        types = [
+            w.value
+            for i, w in enumerate(command.arguments)
+            if i and command.arguments[i - 1].value in ("-t", "--type")
+        ] + [o.split("=", 1)[1] for o in _options(command) if o.startswith("--type=")]
+        if any(t != "package" for t in types):
+            continue  # patterns, patches, products: not versioned packages
+        yield from _package_words(ctx, ins, words[1:])
+
+
+def _zypper_pinned(package: str) -> bool:
+    return any(ch in package for ch in "=<>") or _rpm_pinned(package)
+
+
+def _pins(
+    packages: Callable[[LintContext, Instruction], Iterator[tuple[Token, str]]],
+    pinned: Callable[[str], bool],
+    example: str,
+) -> Callable[[LintContext], Iterator[Violation]]:
+    def check(ctx: LintContext) -> Iterator[Violation]:
+        for _, ins in _all_runs(ctx):
+            # A variable can hold several packages: one finding per word.
+            unpinned: dict[int, tuple[Token, list[str]]] = {}
+            for word, package in packages(ctx, ins):
+                if not pinned(package):
+                    unpinned.setdefault(id(word), (word, []))[1].append(package)
+            for word, names in unpinned.values():
+                listed = ", ".join(f"'{name}'" for name in names)
+                verb = "has" if len(names) == 1 else "have"
+                yield Violation(
+                    word.span,
+                    f"{listed} {verb} no version: each build installs whatever the mirror "
+                    f"serves that day; pin it ({example}) if the image must be reproducible",
+                )
+
+    return check
+
+
+# -- LW610 apk-no-cache ----------------------------------------------------------------
+
+
+def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
+    for _, ins in _shipped_runs(ctx):
+        if _mounted(ctx, ins, ("/var/cache/apk", "/etc/apk/cache")):
+            continue
+        for command in ctx.commands(ins, "apk"):
+            options = _options(command)
+            sub = _sub(command, _APK_VALUE)
+            if sub is None or sub.value not in ("add", "update"):
+                continue
+            if _has_option(options, "--no-cache", "--no-network", "--root", "-p", "--cache-dir"):
+                continue  # --no-network: only installed or local packages, no index
+            if _cleaned_after(ctx, ins, command, "apk"):
+                continue
+            packages = _positionals(command, _APK_VALUE)[1:]
+            if packages and all(w.value.endswith(".apk") for w in packages):
+                continue  # local package files need no index
+            if sub.value == "update":
+                yield Violation(
+                    _from_program(command, sub),
+                    "apk update stores the package index in /var/cache/apk and this layer "
+                    "keeps it; drop it and use 'apk add --no-cache', which fetches a fresh "
+                    "index without storing it",
+                )
+                continue
+            later_needs_index = any(
+                _apk_relies_on_index(ctx, other) for other in _later_runs(ctx, ins)
+            )
+            updates = _has_option(options, "--update", "--update-cache") or _has_short(options, "U")
+            # --no-cache fetches a fresh index itself: it replaces --update rather than joins it.
+            update_word = next(
+                (w for w in command.arguments if w.value in ("--update", "--update-cache", "-U")),
+                None,
+            )
+            edit = (
+                Edit(update_word.span.start, update_word.span.end, "--no-cache")
+                if update_word is not None and update_word.raw == update_word.value
+                else _insert_after(sub, " --no-cache")
+            )
+            yield Violation(
+                _from_program(command, sub),
+                "apk add without --no-cache keeps the package index in /var/cache/apk (or "
+                "relies on a stale one from an earlier layer); add --no-cache",
+                Fix(
+                    "Use --no-cache",
+                    (edit,),
+                    # A later plain 'apk add' may rely on the index this one saves.
+                    safe=not (updates and later_needs_index),
+                ),
+            )
+
+
+def _apk_relies_on_index(ctx: LintContext, ins: Instruction) -> bool:
+    commands = ctx.commands(ins, "apk")
+    if any((s := _sub(c, _APK_VALUE)) is not None and s.value == "update" for c in commands):
+        return False
+    for command in commands:
+        sub = _sub(command, _APK_VALUE)
+        options = _options(command)
+        if sub is None or sub.value not in ("add", "upgrade"):
+            continue
+        if not _has_option(options, "--no-cache", "--update", "--update-cache") and not _has_short(
+            options, "U"
+        ):
+            return True
+    return False
+
+
+# -- yum / dnf / microdnf / tdnf ------------------------------------------------------
+
+_RPM_PROMPTING = frozenset({"install", "in", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "update-minimal", "upgrade-minimal", "remove", "erase", "rm", "autoremove", "downgrade", "distro-sync", "dsync", "group", "groups", "module", "swap", "builddep", "groupremove", "groupupdate"})  # fmt: skip
+_ASSUMEYES_CONFIG = re.compile(r"assumeyes\s*=\s*(?:1|true|yes)", re.I)
+
+
+def _rpm_assumes_yes(command: ShellCommand) -> bool:
+    options = _options(command)
+    if _has_option(options, "--assumeyes", "--yes") or _has_short(options, "y"):
+        return True
+    words = [w.value for w in command.arguments]
+    setopts = [o.split("=", 1)[1] for o in options if o.startswith("--setopt=")]
+    setopts += [words[i + 1] for i, w in enumerate(words[:-1]) if w == "--setopt"]
+    return any(_ASSUMEYES_CONFIG.fullmatch(s.strip()) for s in setopts)
+
+
+def _rpm_missing_yes(programs: tuple[str, ...]) -> Callable[[LintContext], Iterator[Violation]]:
+    def check(ctx: LintContext) -> Iterator[Violation]:
+        for _, ins in _all_runs(ctx):
+            for command in ctx.commands(ins, *programs):
+                words = _positionals(command, _RPM_VALUE)
+                if not words or words[0].value not in _RPM_PROMPTING:
+                    continue
+                if _rpm_assumes_yes(command) or _config_before(ctx, ins, _ASSUMEYES_CONFIG):
+                    continue
+                sub = words[0]
+                if sub.value in ("group", "groups", "module") and len(words) > 1:
+                    sub = words[1]
+                    if sub.value in ("list", "info", "summary", "provides"):
+                        continue
+                yield Violation(
+                    _from_program(command, sub),
+                    f"'{command.program} {words[0].value}' without -y asks for a confirmation "
+                    "the build cannot give, and the RUN fails",
+                    Fix("Add -y", (_insert_after(sub, " -y"),)),
+                )
+
+    return check
+
+
+def _cache_not_cleaned(
+    key: str,
+    programs: tuple[str, ...],
+    clean: Callable[[ShellCommand], str],
+    message: Callable[[ShellCommand], str],
+) -> Callable[[LintContext], Iterator[Violation]]:
+    cache = _CACHE[key]
+
+    def check(ctx: LintContext) -> Iterator[Violation]:
+        for _, ins in _shipped_runs(ctx):
+            writer = _left_behind(ctx, ins).get(key)
+            if writer is None or writer.program not in programs:
+                continue
+            fix = None
+            edit = (
+                append_to_run(ctx, ins, clean(writer)) if stage_shell_is_posix(ctx, ins) else None
+            )
+            if edit is not None:
+                # A later RUN that insists on the cached metadata would now fail.
+                cache_only = any(
+                    _has_option(_options(c), "--cacheonly", "--no-refresh")
+                    or (c.program in _RPM and _has_short(_options(c), "C"))
+                    for other in _later_runs(ctx, ins)
+                    for c in ctx.commands(other, *cache.managers)
+                )
+                fix = Fix(f"Append {clean(writer)}", (edit,), safe=not cache_only)
+            yield Violation(writer.span, message(writer), fix)
+
+    return check
+
+
+def _rpm_clean_command(command: ShellCommand) -> str:
+    return f"{command.program} clean all"
+
+
+def _rpm_message(command: ShellCommand) -> str:
+    return (
+        f"{command.program} leaves its metadata and package cache under /var/cache in this "
+        f"layer; end the RUN with '{command.program} clean all'"
+    )
+
+
+def _zypper_message(command: ShellCommand) -> str:
+    return (
+        "zypper leaves its repository metadata and package cache in /var/cache/zypp in this "
+        "layer; end the RUN with 'zypper clean --all'"
+    )
+
+
+# -- zypper ---------------------------------------------------------------------------
+
+_ZYPPER_PROMPTING = frozenset({"install", "in", "remove", "rm", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si", "install-new-recommends", "inr"})  # fmt: skip
+
+
+def _zypper_missing_yes(ctx: LintContext) -> Iterator[Violation]:
+    for _, ins in _all_runs(ctx):
+        for command in ctx.commands(ins, "zypper"):
+            sub = _sub(command, _ZYPPER_VALUE)
+            if sub is None or sub.value not in _ZYPPER_PROMPTING:
+                continue
+            before = _options_before(command, sub)
+            after = [o for o in _options(command) if o not in before]
+            if _has_option(before, "--non-interactive") or _has_short(before, "n"):
+                continue
+            if _has_option(after, "--no-confirm") or _has_short(after, "y"):
+                continue
+            assert command.program_at is not None
+            program = command.words[command.program_at]
+            yield Violation(
+                _from_program(command, sub),
+                f"'zypper {sub.value}' without --non-interactive waits for an answer the build "
+                "cannot give, and the RUN fails",
+                Fix("Add --non-interactive", (_insert_after(program, " --non-interactive"),)),
+            )
+
+
+def _zypper_dist_upgrade(ctx: LintContext) -> Iterator[Violation]:
+    for _, ins in _all_runs(ctx):
+        for command in ctx.commands(ins, "zypper"):
+            sub = _sub(command, _ZYPPER_VALUE)
+            if sub is None or sub.value not in ("dist-upgrade", "dup"):
+                continue
+            yield Violation(
+                _from_program(command, sub),
+                f"'zypper {sub.value}' may move the image to another distribution release "
+                "at build time; use a base image of the release you want instead",
+            )
+
+
+RULES = (
+    Rule(
+        code="LW606",
+        name="cleanup-in-later-layer",
+        summary="Package cache cleaned in a later RUN than the one that created it",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_cleanup_in_later_layer,
+        fixable=True,
+    ),
+    Rule(
+        code="LW607",
+        name="apt-instead-of-apt-get",
+        summary="apt used in a build instead of apt-get",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_apt_not_apt_get,
+        aliases=("DL3027",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW608",
+        name="distribution-upgrade",
+        summary="Upgrade of all installed packages instead of a newer base image",
+        severity=Severity.INFO,
+        category="layers",
+        check=_distribution_upgrade,
+    ),
+    Rule(
+        code="LW609",
+        name="apt-unpinned",
+        summary="apt-get install of a package without a version",
+        severity=Severity.INFO,
+        category="layers",
+        check=_pins(_apt_packages, _apt_pinned, "curl=7.88.1-10+deb12u5"),
+        aliases=("DL3008",),
+        default_enabled=False,
+    ),
+    Rule(
+        code="LW610",
+        name="apk-missing-no-cache",
+        summary="apk add without --no-cache",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_apk_no_cache,
+        aliases=("DL3019",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW611",
+        name="apk-unpinned",
+        summary="apk add of a package without a version",
+        severity=Severity.INFO,
+        category="layers",
+        check=_pins(_apk_packages, _apk_pinned, "curl=8.5.0-r0 or curl~8.5"),
+        aliases=("DL3018",),
+        default_enabled=False,
+    ),
+    Rule(
+        code="LW612",
+        name="yum-missing-yes",
+        summary="yum install without -y",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_rpm_missing_yes(("yum",)),
+        aliases=("DL3030",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW613",
+        name="yum-cache-not-cleaned",
+        summary="yum install without yum clean all in the same RUN",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_cache_not_cleaned("rpm", ("yum",), _rpm_clean_command, _rpm_message),
+        aliases=("DL3032",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW614",
+        name="yum-unpinned",
+        summary="yum install of a package without a version",
+        severity=Severity.INFO,
+        category="layers",
+        check=_pins(
+            lambda ctx, ins: _rpm_packages(ctx, ins, ("yum",)), _rpm_pinned, "nginx-1.20.1"
+        ),
+        aliases=("DL3033",),
+        default_enabled=False,
+    ),
+    Rule(
+        code="LW615",
+        name="dnf-missing-yes",
+        summary="dnf, microdnf or tdnf install without -y",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_rpm_missing_yes(_DNF),
+        aliases=("DL3038",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW616",
+        name="dnf-cache-not-cleaned",
+        summary="dnf, microdnf or tdnf install without clean all in the same RUN",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_cache_not_cleaned("rpm", _DNF, _rpm_clean_command, _rpm_message),
+        aliases=("DL3040",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW617",
+        name="dnf-unpinned",
+        summary="dnf, microdnf or tdnf install of a package without a version",
+        severity=Severity.INFO,
+        category="layers",
+        check=_pins(lambda ctx, ins: _rpm_packages(ctx, ins, _DNF), _rpm_pinned, "nginx-1.20.1"),
+        aliases=("DL3041",),
+        default_enabled=False,
+    ),
+    Rule(
+        code="LW618",
+        name="zypper-missing-non-interactive",
+        summary="zypper install without --non-interactive",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_zypper_missing_yes,
+        aliases=("DL3034",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW619",
+        name="zypper-cache-not-cleaned",
+        summary="zypper install without zypper clean in the same RUN",
+        severity=Severity.WARNING,
+        category="layers",
+        check=_cache_not_cleaned(
+            "zypper", ("zypper",), lambda command: "zypper clean --all", _zypper_message
+        ),
+        aliases=("DL3036",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW620",
+        name="zypper-dist-upgrade",
+        summary="zypper dist-upgrade in a build",
+        severity=Severity.INFO,
+        category="layers",
+        check=_zypper_dist_upgrade,
+        aliases=("DL3035",),
+    ),
+    Rule(
+        code="LW621",
+        name="zypper-unpinned",
+        summary="zypper install of a package without a version",
+        severity=Severity.INFO,
+        category="layers",
+        check=_pins(_zypper_packages, _zypper_pinned, "nginx=1.21.5 or 'nginx>=1.21'"),
+        aliases=("DL3037",),
+        default_enabled=False,
+    ),
+)

@@ -101,6 +101,54 @@ def _applies(ctx: LintContext) -> tuple[Stage, ImageRef | None] | None:
     return stage, image
 
 
+# Interactive shells and REPLs: the default command of an image meant to be built on.
+_REPLS = frozenset(
+    {"sh", "bash", "ash", "zsh", "python", "python3", "node", "irb", "jshell", "pwsh", "ghci",
+     "erl", "iex", "julia", "R", "perl", "php", "lua", "scala", "groovysh", "clojure"}
+)  # fmt: skip
+# Tools an entrypoint uses to drop from root to a service account at start-up.
+_PRIVILEGE_DROP = ("gosu", "su-exec", "setpriv", "chpst", "runuser", "s6-setuidgid")
+
+
+def _effective_command(ctx: LintContext, stage: Stage) -> list[str] | None:
+    """The CMD in effect at the end of the stage chain, or ``None`` if the file sets none."""
+    for member in ctx.stage_chain(stage):
+        for ins in reversed(member.instructions):
+            if ins.keyword == "CMD":
+                if ins.exec_args is not None:
+                    return [a.value for a in ins.exec_args]
+                return ins.args.split()
+    return None
+
+
+def _base_image_build(ctx: LintContext, stage: Stage) -> bool:
+    """An image built to be extended: no command of its own, or an interactive one.
+
+    Its users add the application, and the ``USER`` that goes with it, on top.
+    """
+    entrypoint = any(
+        ins.keyword == "ENTRYPOINT" for member in ctx.stage_chain(stage) for ins in member.instructions
+    )
+    command = _effective_command(ctx, stage)
+    if command is None:
+        return not entrypoint
+    if not command:
+        return False
+    program = command[0].rsplit("/", 1)[-1]
+    return program in _REPLS and (len(command) == 1 or command[1:] in (["-a"], ["-i"]))
+
+
+def _drops_privileges(ctx: LintContext, stage: Stage) -> bool:
+    """The image installs or copies a tool its entrypoint uses to leave root."""
+    for member in ctx.stage_chain(stage):
+        for ins in member.instructions:
+            if ins.keyword in ("RUN", "COPY", "ADD") and any(
+                tool in ins.args for tool in _PRIVILEGE_DROP
+            ):
+                return True
+    return False
+
+
 def _missing_user(ctx: LintContext) -> Iterator[Violation]:
     applies = _applies(ctx)
     if applies is None:
@@ -112,6 +160,8 @@ def _missing_user(ctx: LintContext) -> Iterator[Violation]:
         return
     if image is None and ctx.info(stage).resolved_base is None:
         return  # base image unknown (an ARG without default): it may set a user
+    if _base_image_build(ctx, stage) or _drops_privileges(ctx, stage):
+        return
     start = stage.from_instruction.keyword_span
     yield Violation(
         Span(start.start, stage.base.span.end if stage.base else start.end),
