@@ -129,7 +129,9 @@ def test_no_user_finding_for_images_built_to_be_extended() -> None:
     assert findings("FROM debian:12\nRUN apt-get update\n", "LW201") == []  # no command
     assert findings('FROM debian:12\nCMD ["bash"]\n', "LW201") == []
     assert findings('FROM python:3.12\nCMD ["python3"]\n', "LW201") == []
-    gosu = 'FROM debian:12\nRUN apt-get install -y gosu\nENTRYPOINT ["entry.sh"]\nCMD ["postgres"]\n'
+    gosu = (
+        'FROM debian:12\nRUN apt-get install -y gosu\nENTRYPOINT ["entry.sh"]\nCMD ["postgres"]\n'
+    )
     assert findings(gosu, "LW201") == []
     assert findings('FROM debian:12\nCMD ["python3", "app.py"]\n', "LW201") != []
 

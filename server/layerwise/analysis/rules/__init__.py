@@ -19,6 +19,7 @@ from . import (
     images_runtime,
     language_packages,
     packages,
+    parity,
     remote,
     runtime,
     secrets,
@@ -47,6 +48,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
             *security.RULES,
             *images_runtime.RULES,
             *conventions.RULES,
+            *parity.RULES,
         ),
         key=lambda rule: rule.code,
     )

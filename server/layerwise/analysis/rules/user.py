@@ -127,7 +127,9 @@ def _base_image_build(ctx: LintContext, stage: Stage) -> bool:
     Its users add the application, and the ``USER`` that goes with it, on top.
     """
     entrypoint = any(
-        ins.keyword == "ENTRYPOINT" for member in ctx.stage_chain(stage) for ins in member.instructions
+        ins.keyword == "ENTRYPOINT"
+        for member in ctx.stage_chain(stage)
+        for ins in member.instructions
     )
     command = _effective_command(ctx, stage)
     if command is None:
