@@ -64,6 +64,9 @@ class LintContext:
         self.options = options if options is not None else _default_options()
         self._env_cache: dict[int, dict[str, str | None]] = {}
         self._program_index: dict[int, dict[str | None, list[ShellCommand]]] = {}
+        #: Per-document memo for facts several rules derive the same way; keys are
+        #: tuples starting with the deriving function's name.
+        self.memo: dict[tuple[object, ...], object] = {}
 
     @property
     def text(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -233,8 +234,15 @@ class Dockerfile:
                 return directive
         return None
 
+    @cached_property
+    def _stage_by_instruction(self) -> dict[int, Stage]:
+        return {id(ins): stage for stage in self.stages for ins in stage.instructions}
+
     def stage_of(self, instruction: Instruction) -> Stage | None:
-        for stage in self.stages:
+        found = self._stage_by_instruction.get(id(instruction))
+        if found is not None:
+            return found
+        for stage in self.stages:  # an ONBUILD trigger: look it up by position
             if stage.span.start <= instruction.span.start <= stage.span.end:
                 return stage
         return None

@@ -53,20 +53,17 @@ class ShellCommand:
 
     #: Index in ``words`` of the program actually run (see :func:`program_index`).
     program_at: int | None = field(init=False, default=None)
+    #: Base name of that program (``/usr/bin/apt-get`` → ``apt-get``).
+    program: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "program_at", program_index(self.words))
+        index = program_index(self.words)
+        object.__setattr__(self, "program_at", index)
+        if index is not None:
+            object.__setattr__(self, "program", self.words[index].value.rsplit("/", 1)[-1])
 
     def program_index(self) -> int | None:
         return self.program_at
-
-    @property
-    def program(self) -> str | None:
-        """Base name of the program (``/usr/bin/apt-get`` → ``apt-get``)."""
-        index = self.program_at
-        if index is None:
-            return None
-        return self.words[index].value.rsplit("/", 1)[-1]
 
     @property
     def arguments(self) -> tuple[Token, ...]:

@@ -65,6 +65,13 @@ def _conditional_commands(commands: Iterable[ShellCommand]) -> frozenset[int]:
 def _run_of(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instruction) -> _Run | None:
     if ins.keyword != "RUN":
         return None
+    key = ("run_of", id(owner), id(ins))
+    if key not in ctx.memo:
+        ctx.memo[key] = _make_run(ctx, owner, stage, ins)
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
+def _make_run(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instruction) -> _Run | None:
     if ins.exec_args is not None:
         if not ins.exec_args:
             return None

@@ -599,34 +599,53 @@ class _SecretPattern:
     kind: str
     regex: re.Pattern[str]
     group: str | int = 0
+    #: Literal text every match contains: a cheap test before running the regex.
+    hints: tuple[str, ...] = ()
 
 
 _SECRET_PATTERNS = (
     _SecretPattern(
-        "an AWS access key ID", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+        "an AWS access key ID",
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
+        hints=("AKIA", "ASIA"),
     ),
     _SecretPattern(
         "a private key",
         re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+        hints=("PRIVATE KEY",),
     ),
     _SecretPattern(
         "a GitHub token",
         re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+        hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    _SecretPattern("a GitLab token", re.compile(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}")),
     _SecretPattern(
-        "an npm token", re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])")
+        "a GitLab token",
+        re.compile(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}"),
+        hints=("glpat-",),
     ),
-    _SecretPattern("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}")),
+    _SecretPattern(
+        "an npm token",
+        re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),
+        hints=("npm_",),
+    ),
+    _SecretPattern(
+        "a Slack token",
+        re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}"),
+        hints=("xox",),
+    ),
     _SecretPattern(
         "a password in a URL",
-        re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@'\"$]+:(?P<secret>[^\s/@'\"]+)@[^\s/@'\"]", re.I),
+        # Starts at the literal "://" so the regex engine can skip ahead to it.
+        re.compile(r"://[^\s/:@'\"$]+:(?P<secret>[^\s/@'\"]+)@[^\s/@'\"]"),
         "secret",
+        hints=("://",),
     ),
     _SecretPattern(
         "an npm registry token",
         re.compile(r"(?::|\b)_(?:authToken|auth)\s*=\s*(?P<secret>[^\s'\"$]{8,})"),
         "secret",
+        hints=("_auth",),
     ),
 )
 
@@ -649,28 +668,33 @@ def _is_placeholder(pattern: _SecretPattern, secret: str) -> bool:
 
 def _literal_credentials(ctx: LintContext) -> Iterator[Violation]:
     text = ctx.text
+    if not ctx.doc.instructions:
+        return
     comments = [c.span for c in ctx.doc.comments]
-    for ins in ctx.doc.instructions:
-        start, end = ins.span.start, ins.span.end
-        chunk = text[start:end]
-        reported: list[Span] = []
-        for pattern in _SECRET_PATTERNS:
-            for match in pattern.regex.finditer(chunk):
-                secret = match.group(pattern.group)
-                span = Span(start + match.start(pattern.group), start + match.end(pattern.group))
-                if _is_placeholder(pattern, secret):
-                    continue
-                if any(c.start <= span.start < c.end for c in comments):
-                    continue
-                if any(span.overlaps(other) for other in reported):
-                    continue  # a token inside a URL is reported once, as the token
-                reported.append(span)
-                yield Violation(
-                    span,
-                    f"This looks like {pattern.kind} written into the Dockerfile: it is stored "
-                    "in the image history and in version control; revoke it and pass it with "
-                    "'RUN --mount=type=secret' instead",
-                )
+    first = ctx.doc.instructions[0].span.start  # directives above are not instructions
+    found: list[tuple[Span, str]] = []
+    # One pass of each pattern over the whole file (not per instruction): this runs
+    # on every keystroke.
+    for pattern in _SECRET_PATTERNS:
+        if pattern.hints and not any(hint in text for hint in pattern.hints):
+            continue
+        for match in pattern.regex.finditer(text, first):
+            secret = match.group(pattern.group)
+            span = Span(match.start(pattern.group), match.end(pattern.group))
+            if _is_placeholder(pattern, secret):
+                continue
+            if any(c.start <= span.start < c.end for c in comments):
+                continue
+            if any(span.overlaps(other) for other, _ in found):
+                continue  # a token inside a URL is reported once, as the token
+            found.append((span, pattern.kind))
+    for span, kind in sorted(found, key=lambda item: item[0].start):
+        yield Violation(
+            span,
+            f"This looks like {kind} written into the Dockerfile: it is stored "
+            "in the image history and in version control; revoke it and pass it with "
+            "'RUN --mount=type=secret' instead",
+        )
 
 
 # -- LW303 copy of sensitive files -----------------------------------------------------

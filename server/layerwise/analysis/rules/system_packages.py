@@ -411,6 +411,14 @@ def _covers(path: str, directory: str) -> bool:
 
 def _empties(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
     """Keys of the caches a command empties."""
+    key = ("empties", id(command))
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = ctx.memo[key] = _compute_empties(ctx, ins, command)
+    return cached  # type: ignore[return-value]
+
+
+def _compute_empties(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
     found = {cache.key for cache in _CACHES if cache.empties(command)}
     paths = [p for p in _rm_paths(ctx, ins, command) if p is not None]
     if paths:
@@ -427,6 +435,14 @@ def _fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str
 
 def _left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellCommand]:
     """Caches a RUN writes and leaves in its layer, with the command that wrote them."""
+    key = ("left_behind", id(ins))
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = ctx.memo[key] = _compute_left_behind(ctx, ins)
+    return cached  # type: ignore[return-value]
+
+
+def _compute_left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellCommand]:
     commands = ctx.commands(ins)
     home = _home(ctx, ins)
     left: dict[str, ShellCommand] = {}
