@@ -53,6 +53,7 @@ INSTRUCTION_FLAGS = {
 # Go's unicode.IsSpace for the characters that occur in practice.
 _WS = " \t\v\f\u0085\u00a0"
 _DIRECTIVE = re.compile(r"#[ \t\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\f]*=[ \t\f]*(.+?)[ \t\f]*$")
+_PLAIN_WORD = re.compile(f"[^{_WS}]+")
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)$")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NEEDS_ARGS = frozenset(
@@ -76,6 +77,9 @@ def split_words(text: str, escape: str) -> list[tuple[int, int, str]]:
 
     Returns (start, end, unquoted value) per word; the raw text is ``text[start:end]``.
     """
+    if "'" not in text and '"' not in text and escape not in text:
+        # Nothing quoted or escaped (most lines): plain whitespace splitting.
+        return [(m.start(), m.end(), m.group()) for m in _PLAIN_WORD.finditer(text)]
     words: list[tuple[int, int, str]] = []
     i, n = 0, len(text)
     while i < n:

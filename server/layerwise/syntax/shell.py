@@ -19,6 +19,7 @@ SpanMapper = Callable[[int, int], Span]
 
 _OPERATOR_CHARS = frozenset(";&|()")
 # A run of characters with no quoting, expansion or word-ending meaning.
+_SPACES = re.compile(r"[ \t\r]+")
 _PLAIN = re.compile(r"[^ \t\r\n;&|()<>'\"\\$`]+")
 _WORD_END = frozenset(" \t\r\n;&|()<>")
 # Words that introduce or close compound commands; skipped to find the program.
@@ -300,10 +301,11 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
         words, redirects, start = [], [], None
 
     i = 0
+    spaces = _SPACES.match
     while i < n:
         c = text[i]
         if c in " \t\r":
-            i += 1
+            i = spaces(text, i).end()
             continue
         if c == "\\" and i + 1 < n and text[i + 1] in "\r\n":
             i += 3 if text.startswith("\r\n", i + 1) else 2
