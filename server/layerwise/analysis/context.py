@@ -121,6 +121,14 @@ class LintContext:
             return text
         return expand(text, self.env_at(ins), self.doc.escape)
 
+    def shipped_stages(self) -> list[Stage]:
+        """The final stage and the stages it is built FROM: their layers ship.
+
+        A builder stage's files are thrown away, so rules about image size look here only.
+        """
+        final = self.final_stage
+        return self.stage_chain(final) if final is not None else []
+
     def commands(self, instruction: Instruction, *programs: str) -> list[ShellCommand]:
         """Shell commands of a RUN (heredoc scripts included), optionally by program."""
         if instruction.shell is None:

@@ -305,7 +305,7 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
     while i < n:
         c = text[i]
         if c in " \t\r":
-            i = spaces(text, i).end()
+            i = spaces(text, i).end()  # type: ignore[union-attr]  # c is a space
             continue
         if c == "\\" and i + 1 < n and text[i + 1] in "\r\n":
             i += 3 if text.startswith("\r\n", i + 1) else 2

@@ -95,12 +95,6 @@ def _runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool = False) -> 
                 yield run
 
 
-def _shipped_stages(ctx: LintContext) -> list[Stage]:
-    """The final stage and the stages it is built FROM: their layers ship."""
-    final = ctx.final_stage
-    return ctx.stage_chain(final) if final is not None else []
-
-
 @dataclass(frozen=True, eq=False)
 class _Call:
     """One invocation of a package manager: ``npm ci``, ``python -m pip install x``…"""
@@ -468,7 +462,7 @@ def _pip_configured(ctx: LintContext, call: _Call) -> bool:
 
 
 def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
         for call in _pip_installs(run):
@@ -559,7 +553,7 @@ def _uv_installs(run: _Run) -> Iterator[_Call]:
 
 
 def _uv_cache(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
         for call in _uv_installs(run):
@@ -624,7 +618,7 @@ _UV_DEV_CHOSEN = (
 def _uv_dev(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         for call in _uv_syncs(run):
             if call.has(*_UV_DEV_CHOSEN) or id(call.command) in run.conditional:
                 continue
@@ -678,7 +672,7 @@ def _dev_image(ctx: LintContext) -> bool:
 def _poetry_dev(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         for call in _calls(run, ("poetry",), _POETRY_VALUE_OPTIONS):
             if call.path not in (("install",), ("sync",)) or call.has(*_POETRY_DEV_CHOSEN):
                 continue
@@ -904,7 +898,7 @@ def _build_follows(ctx: LintContext, call: _Call) -> bool:
             return True
         seen = seen or command is call.command
     after = False
-    for stage in reversed(_shipped_stages(ctx)):
+    for stage in reversed(ctx.shipped_stages()):
         for ins in stage.instructions:
             if ins is run.owner:
                 after = True
@@ -939,7 +933,7 @@ def _omits_dev(ctx: LintContext, call: _Call) -> bool:
 def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         if _prunes_dev(run):
             continue
         for call in _npm_calls(run):
@@ -967,7 +961,7 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _npm_cache(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
         calls = [
@@ -1084,7 +1078,7 @@ def _yarn_cache(ctx: LintContext) -> Iterator[Violation]:
     flavor = _yarn_flavor(ctx)
     if flavor == "berry":
         return  # with Plug'n'Play the cache is the install: cleaning it breaks the app
-    for run in _runs(ctx, _shipped_stages(ctx)):
+    for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
         calls = list(_yarn_installs(run))

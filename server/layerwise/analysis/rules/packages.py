@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Stage, Token
+from ...syntax.model import Instruction, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import append_to_run, flags_key, merge_runs
@@ -145,12 +145,6 @@ def _cache_mounted(ins: Instruction, *paths: str) -> bool:
     return False
 
 
-def _shipped_stages(ctx: LintContext) -> list[Stage]:
-    """The final stage and the stages it is built FROM: their layers ship."""
-    final = ctx.final_stage
-    return ctx.stage_chain(final) if final is not None else []
-
-
 def _removes_lists(ctx: LintContext, ins: Instruction) -> bool:
     for command in ctx.commands(ins, "rm"):
         if any(_LISTS.match(w.value) for w in command.arguments):
@@ -166,7 +160,7 @@ def _later_apt_install(ctx: LintContext, ins: Instruction) -> bool:
 
 
 def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
-    for stage in _shipped_stages(ctx):
+    for stage in ctx.shipped_stages():
         for ins in stage.instructions:
             if ins.keyword != "RUN":
                 continue

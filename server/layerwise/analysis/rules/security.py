@@ -707,8 +707,7 @@ def _is_keyring_dest(ctx: LintContext, ins: Instruction) -> bool:
 
 
 def _shipped(ctx: LintContext) -> set[int]:
-    final = ctx.final_stage
-    return {s.index for s in ctx.stage_chain(final)} if final is not None else set()
+    return {s.index for s in ctx.shipped_stages()}
 
 
 def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:

@@ -17,7 +17,7 @@ from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import and_chain_only, append_to_run, block_start, flags_key, stage_shell_is_posix
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
-from .packages import _shipped_stages, apt_subcommand
+from .packages import apt_subcommand
 
 # -- shared helpers -------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def _all_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
 
 
 def _shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
-    return _stages(ctx, _shipped_stages(ctx))
+    return _stages(ctx, ctx.shipped_stages())
 
 
 def _insert_after(word: Token, text: str) -> Edit:
