@@ -82,8 +82,8 @@ def _skips_recommends(command: ShellCommand) -> bool:
     return False
 
 
-def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
-    """An earlier RUN in the stage chain configures apt to skip recommends."""
+def config_before(ctx: LintContext, ins: Instruction, pattern: re.Pattern[str]) -> bool:
+    """An earlier RUN in the stage chain writes configuration matching ``pattern``."""
     stage = ctx.doc.stage_of(ins)
     if stage is None:
         return False
@@ -91,13 +91,19 @@ def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
         for other in member.instructions:
             if other.span.start >= ins.span.start:
                 break
-            if other.keyword == "RUN" and re.search(
-                r"Install-Recommends\W+(?:\"?0|false)",
-                ctx.text[other.span.start : other.span.end],
-                re.I,
+            if other.keyword == "RUN" and pattern.search(
+                ctx.text[other.span.start : other.span.end]
             ):
                 return True
     return False
+
+
+_NO_RECOMMENDS = re.compile(r"Install-Recommends\W+(?:\"?0|false)", re.I)
+
+
+def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
+    """An earlier RUN in the stage chain configures apt to skip recommends."""
+    return config_before(ctx, ins, _NO_RECOMMENDS)
 
 
 def _insert_after(word: Token, text: str) -> Edit:

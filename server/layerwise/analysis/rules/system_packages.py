@@ -17,7 +17,7 @@ from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import and_chain_only, append_to_run, block_start, flags_key, stage_shell_is_posix
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
-from .packages import apt_subcommand
+from .packages import apt_subcommand, config_before
 
 # -- shared helpers -------------------------------------------------------------------
 
@@ -107,22 +107,6 @@ def _later_runs(ctx: LintContext, ins: Instruction) -> Iterator[Instruction]:
     for other in ctx.doc.instructions:
         if other.keyword == "RUN" and other.span.start > ins.span.start:
             yield other
-
-
-def _config_before(ctx: LintContext, ins: Instruction, pattern: re.Pattern[str]) -> bool:
-    """An earlier RUN in the stage chain writes configuration matching ``pattern``."""
-    stage = ctx.doc.stage_of(ins)
-    if stage is None:
-        return False
-    for member in ctx.stage_chain(stage):
-        for other in member.instructions:
-            if other.span.start >= ins.span.start:
-                break
-            if other.keyword == "RUN" and pattern.search(
-                ctx.text[other.span.start : other.span.end]
-            ):
-                return True
-    return False
 
 
 # -- users, homes and cache mounts ----------------------------------------------------
@@ -919,7 +903,7 @@ def _rpm_missing_yes(programs: tuple[str, ...]) -> Callable[[LintContext], Itera
                 words = _positionals(command, _RPM_VALUE)
                 if not words or words[0].value not in _RPM_PROMPTING:
                     continue
-                if _rpm_assumes_yes(command) or _config_before(ctx, ins, _ASSUMEYES_CONFIG):
+                if _rpm_assumes_yes(command) or config_before(ctx, ins, _ASSUMEYES_CONFIG):
                     continue
                 sub = words[0]
                 if sub.value in ("group", "groups", "module") and len(words) > 1:
