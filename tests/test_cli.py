@@ -185,3 +185,16 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "LW701" in proc.stdout
+
+
+def test_target_makes_that_stage_the_final_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(
+        'FROM node:20-slim AS dev\nCMD ["node", "dev.js"]\nFROM node:20-slim AS prod\nUSER node\nCMD ["node", "a.js"]\n'
+    )
+    code, out, _ = run(["check", "--select", "LW201", str(path)], capsys)
+    assert code == 0 and out == ""
+    code, out, _ = run(["check", "--select", "LW201", "--target", "dev", str(path)], capsys)
+    assert code == 1 and f"{path}:1:1: warning LW201" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import sys
@@ -184,6 +185,8 @@ def _check(args: argparse.Namespace) -> int:
     for name, text, path in _inputs(args):
         config, project = setup.for_path(path)
         options = config.lint_options(path)
+        if args.target:
+            options = dataclasses.replace(options, target=args.target)
         fail_rank = _fail_rank(config.fail_level)
         if args.fix and path is not None and name != "-":
             fixed = fix_text(
@@ -326,6 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--fix", action="store_true", help="apply fixes first, then report what is left"
+    )
+    check.add_argument(
+        "--target",
+        help="the stage being built (as docker build --target): final-stage rules check it",
     )
     check.set_defaults(func=_check)
 

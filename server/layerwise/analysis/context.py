@@ -82,6 +82,14 @@ class LintContext:
 
     @property
     def final_stage(self) -> Stage | None:
+        """The stage the build produces: ``--target`` when given, else the last one."""
+        target = self.options.target
+        if target:
+            named = self.doc.stage_named(target)
+            if named is not None:
+                return named
+            if target.isdigit() and int(target) < len(self.doc.stages):
+                return self.doc.stages[int(target)]
         return self.doc.stages[-1] if self.doc.stages else None
 
     def info(self, stage: Stage) -> StageInfo:

@@ -33,6 +33,9 @@ class LintOptions:
     required_labels: dict[str, str] = field(default_factory=dict)
     #: Labels outside ``required_labels`` are reported.
     strict_labels: bool = False
+    #: The stage being built (``docker build --target``); rules about the final
+    #: stage look at this one. Empty: the last stage.
+    target: str = ""
 
 
 @dataclass
