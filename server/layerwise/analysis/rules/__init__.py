@@ -27,12 +27,14 @@ from . import (
     syntax,
     system_packages,
     user,
+    validation,
 )
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     sorted(
         (
             *syntax.RULES,
+            *validation.RULES,
             *base_image.RULES,
             *user.RULES,
             *secrets.RULES,
