@@ -10,15 +10,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .shell import ShellScript
     from .source import SourceText
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """``[start, end)`` in code points. A named tuple: immutable and cheap to make,
+    which matters because the parser creates one per token on every keystroke."""
+
     start: int
     end: int
 
@@ -29,8 +31,7 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A piece of source text: ``raw`` as written (quotes kept), ``value`` unquoted."""
 
     raw: str
