@@ -43,7 +43,9 @@ def capabilities(
         else None,
         workspace=types.WorkspaceClientCapabilities(
             configuration=configuration,
-            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+            workspace_edit=types.WorkspaceEditClientCapabilities(
+                document_changes=True, resource_operations=[types.ResourceOperationKind.Create]
+            ),
             diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True),
         ),
         text_document=types.TextDocumentClientCapabilities(

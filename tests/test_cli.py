@@ -198,3 +198,23 @@ def test_target_makes_that_stage_the_final_one(
     assert code == 0 and out == ""
     code, out, _ = run(["check", "--select", "LW201", "--target", "dev", str(path)], capsys)
     assert code == 1 and f"{path}:1:1: warning LW201" in out
+
+
+def test_unsafe_fix_creates_and_completes_dockerignore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "Dockerfile"
+    path.write_text('FROM node:20-slim\nCOPY . /app\nUSER node\nCMD ["node", "/app/a.js"]\n')
+    code, out, _ = run(["fix", "--diff", "--unsafe-fixes", "--select", "LW401", str(path)], capsys)
+    assert code == 1 and "+node_modules" in out and not (tmp_path / ".dockerignore").exists()
+    run(["fix", "--select", "LW401", str(path)], capsys)
+    assert not (tmp_path / ".dockerignore").exists()  # unsafe: not without the flag
+    run(["fix", "--unsafe-fixes", "--select", "LW401", str(path)], capsys)
+    created = (tmp_path / ".dockerignore").read_text()
+    assert ".git\n" in created and ".env\n" in created and "node_modules\n" in created
+    (tmp_path / ".dockerignore").write_text("node_modules")
+    run(["fix", "--unsafe-fixes", "--select", "LW402", str(path)], capsys)
+    assert (tmp_path / ".dockerignore").read_text() == "node_modules\n.git\n.env*\n.npmrc\n"
+    code, out, _ = run(["check", "--select", "LW401,LW402", str(path)], capsys)
+    assert code == 0 and out == ""

@@ -336,3 +336,20 @@ async def test_workspace_config_file_is_read_and_its_errors_shown(
     assert "LW101" not in found and "LW701" in found
     assert len(client.messages) == 1
     assert "layerwise.toml.ignore: unknown rule 'NOPE1'" in client.messages[0].message
+
+
+async def test_quickfix_creates_dockerignore(client: LanguageClient, tmp_path: Path):
+    uri = (tmp_path / "Dockerfile").as_uri()
+    _open(client, uri, 'FROM node:20-slim\nCOPY . /app\nUSER node\nCMD ["node", "/app/a.js"]\n')
+    diagnostics = await wait_for_version(client, uri, 1)
+    diagnostic = next(d for d in diagnostics if d.code == "LW401")
+    actions = await _actions(client, uri, diagnostic)
+    create = next(a for a in actions if a.title == "Create .dockerignore from a template (unsafe)")
+    assert create.edit is not None and create.edit.document_changes
+    operation, content = create.edit.document_changes
+    assert isinstance(operation, types.CreateFile)
+    assert operation.uri == (tmp_path / ".dockerignore").as_uri()
+    assert (
+        isinstance(content, types.TextDocumentEdit) and content.text_document.uri == operation.uri
+    )
+    assert ".git\n" in content.edits[0].new_text and "node_modules\n" in content.edits[0].new_text

@@ -275,7 +275,12 @@ def test_sections(code: str) -> None:
         if section is None:
             continue
         # Bad and Good may carry the build context's .dockerignore and a layerwise.toml.
-        allowed = {"dockerfile", "dockerignore", "toml"} if title != "Fixed" else {"dockerfile"}
+        # Fixed may show the .dockerignore a fix creates or completes.
+        allowed = (
+            {"dockerfile", "dockerignore", "toml"}
+            if title != "Fixed"
+            else {"dockerfile", "dockerignore"}
+        )
         infos = {b.info for b in section.blocks}
         assert infos <= allowed, f"'## {title}' has blocks {infos - allowed}"
         assert section.only("dockerfile").text.strip(), f"'## {title}' example is empty"
@@ -315,13 +320,26 @@ def test_fixed_example_is_the_fix_of_bad(code: str, tmp_path: Path) -> None:
     )
     assert result.applied, f"{code}: no fix was applied to the Bad example"
     assert result.text == expected
+    shown = doc.sections["Fixed"].optional("dockerignore")
+    ignore_files = [c for c in result.files if c.path.name.endswith(".dockerignore")]
+    if shown is None:
+        assert not ignore_files, f"{code}: the fix changes a .dockerignore the doc does not show"
+        return
+    assert len(ignore_files) == 1, f"{code}: expected one .dockerignore change"
+    change = ignore_files[0]
+    before = "" if change.create else change.path.read_text(encoding="utf-8")
+    assert before + change.text == shown.text
 
 
 @pytest.mark.parametrize("code", FIXABLE)
 def test_fixed_example_is_clean(code: str, tmp_path: Path) -> None:
     doc = load(code)
     fixed = doc.sections["Fixed"].only("dockerfile").text
-    findings = lint_example(code, tmp_path, fixed, **_extras(doc.sections["Bad"]))
+    extras = _extras(doc.sections["Bad"])
+    shown = doc.sections["Fixed"].optional("dockerignore")
+    if shown is not None:
+        extras["dockerignore"] = shown.text
+    findings = lint_example(code, tmp_path, fixed, **extras)
     assert not findings, f"{code} still reports its Fixed example: {_describe(findings)}"
 
 

@@ -20,6 +20,7 @@ from .analysis import (
 )
 from .analysis.config import Config
 from .analysis.configfiles import ConfigLoader, read_config_file
+from .analysis.rule import FileChange
 from .syntax.source import SourceText
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -195,6 +196,7 @@ def _check(args: argparse.Namespace) -> int:
             if fixed.text != text:
                 path.write_bytes(fixed.text.encode("utf-8", errors="surrogateescape"))
                 text = fixed.text
+            _apply_file_changes(fixed.files, diff=False)
         result = lint_text(text, options=options, path=path, project=project)
         for rule, error in result.failures:
             print(f"{name}: rule {rule.code} failed and was skipped: {error}", file=sys.stderr)
@@ -218,6 +220,27 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _apply_file_changes(changes: list[FileChange], diff: bool) -> None:
+    """Create or append the other files fixes change (a build context's .dockerignore)."""
+    for change in changes:
+        exists = change.path.is_file()
+        if change.create and exists:
+            continue  # created by an earlier fix in this run, or by the user meanwhile
+        before = "" if change.create else read_text(change.path) if exists else ""
+        after = before + change.text
+        if diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True),
+                    after.splitlines(keepends=True),
+                    fromfile="/dev/null" if change.create else f"a/{change.path}",
+                    tofile=f"b/{change.path}",
+                )
+            )
+        else:
+            change.path.write_bytes(after.encode("utf-8", errors="surrogateescape"))
+
+
 def _fix(args: argparse.Namespace) -> int:
     setup = _Setup(args)
     changed = 0
@@ -231,7 +254,7 @@ def _fix(args: argparse.Namespace) -> int:
             project=project,
             unsafe=bool(config.unsafe_fixes),
         )
-        if result.text == text:
+        if result.text == text and not result.files:
             if name == "-" and not args.diff:
                 sys.stdout.write(text)
             continue
@@ -248,8 +271,9 @@ def _fix(args: argparse.Namespace) -> int:
             )
         elif path is None or name == "-":
             sys.stdout.write(result.text)
-        else:
+        elif result.text != text:
             path.write_bytes(result.text.encode("utf-8", errors="surrogateescape"))
+        _apply_file_changes(result.files, args.diff)
     verb = "Would fix" if args.diff else "Fixed"
     print(f"{verb} {total} finding(s) in {changed} file(s)", file=sys.stderr)
     if setup.config_errors:

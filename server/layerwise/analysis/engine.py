@@ -11,7 +11,7 @@ from pathlib import Path
 from ..syntax.model import Dockerfile, Instruction
 from ..syntax.parser import parse
 from .context import LintContext, Project
-from .rule import Edit, Finding, Fix, Rule, Severity
+from .rule import Edit, FileChange, Finding, Fix, Rule, Severity
 from .suppression import Suppressions
 
 log = logging.getLogger(__name__)
@@ -163,6 +163,8 @@ class FixResult:
     text: str
     applied: list[Finding]
     rounds: int
+    #: Changes to other files (created or appended), in the order they were chosen.
+    files: list[FileChange] = field(default_factory=list)
 
 
 def fix_text(
@@ -176,6 +178,7 @@ def fix_text(
 ) -> FixResult:
     """Apply every applicable fix, re-linting between rounds until nothing changes."""
     applied: list[Finding] = []
+    files: list[FileChange] = []
     rounds = 0
     for rounds in range(1, max_rounds + 1):  # noqa: B007 - rounds is reported
         result = lint_text(text, rules, options, path, project)
@@ -184,6 +187,14 @@ def fix_text(
         for finding in result.findings:
             fix = finding.fix
             if fix is None or (not fix.safe and not unsafe):
+                continue
+            if not fix.edits:
+                # Only other files change: take each such change once (the rule keeps
+                # reporting until the file exists on disk).
+                fresh = [c for c in fix.files if c.path not in {f.path for f in files}]
+                if fresh:
+                    files.extend(fresh)
+                    applied.append(finding)
                 continue
             if _compatible(chosen, fix):
                 chosen.append(fix)
@@ -203,4 +214,4 @@ def fix_text(
             break
         text = new_text
         applied.extend(chosen_findings)
-    return FixResult(text, applied, rounds)
+    return FixResult(text, applied, rounds, files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..syntax.model import Span
@@ -39,12 +40,29 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class FileChange:
+    """A change to another file of the project, such as the build context's ``.dockerignore``.
+
+    ``create``: write ``text`` as a new file (nothing is done if it exists by then).
+    Otherwise append ``text`` at the end of the existing file, whose end is at
+    ``end`` = (line, UTF-16 character) for editors.
+    """
+
+    path: Path
+    text: str
+    create: bool
+    end: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     title: str
     edits: tuple[Edit, ...]
     #: Safe fixes keep the build's meaning except for the intended improvement;
     #: unsafe ones may change behaviour and are applied only on request.
     safe: bool = True
+    #: Changes to other files of the project.
+    files: tuple[FileChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

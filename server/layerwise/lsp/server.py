@@ -23,7 +23,7 @@ from ..analysis.config import Config, parse_settings
 from ..analysis.configfiles import ConfigLoader
 from ..analysis.context import FileSystemProject
 from ..analysis.engine import LintOptions, LintResult, lint_text
-from ..analysis.rule import Edit
+from ..analysis.rule import Edit, FileChange
 from .convert import (
     FIX_ALL_KIND,
     SOURCE,
@@ -129,22 +129,66 @@ class LayerwiseServer(LanguageServer):
             )
         )
 
-    def edit(self, doc: Document, edits: list[Edit] | tuple[Edit, ...]) -> types.WorkspaceEdit:
+    @property
+    def can_create_files(self) -> bool:
+        workspace = self.caps.workspace
+        edit = workspace.workspace_edit if workspace else None
+        operations = edit.resource_operations if edit else None
+        return bool(edit and edit.document_changes and operations and "create" in operations)
+
+    def edit(
+        self,
+        doc: Document,
+        edits: list[Edit] | tuple[Edit, ...],
+        files: tuple[FileChange, ...] = (),
+    ) -> types.WorkspaceEdit | None:
+        """The workspace edit for a fix; ``None`` when the client cannot apply it."""
         text_edits = [
             to_text_edit(doc.source, e, self.encoding) for e in sorted(edits, key=lambda e: e.start)
         ]
+        others: list[tuple[str, bool, types.TextEdit]] = []
+        for change in files:
+            if change.create and not self.can_create_files:
+                return None
+            position = types.Position(*change.end)
+            others.append(
+                (
+                    change.path.as_uri(),
+                    change.create,
+                    types.TextEdit(types.Range(position, position), change.text),
+                )
+            )
         if self.supports_document_changes:
-            return types.WorkspaceEdit(
-                document_changes=[
+            changes: list[Any] = []
+            if text_edits:
+                changes.append(
                     types.TextDocumentEdit(
                         text_document=types.OptionalVersionedTextDocumentIdentifier(
                             uri=doc.uri, version=doc.version
                         ),
                         edits=text_edits,  # type: ignore[arg-type]
                     )
-                ]
-            )
-        return types.WorkspaceEdit(changes={doc.uri: text_edits})
+                )
+            for uri, create, text_edit in others:
+                if create:
+                    changes.append(
+                        types.CreateFile(
+                            uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)
+                        )
+                    )
+                changes.append(
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=uri, version=None
+                        ),
+                        edits=[text_edit],
+                    )
+                )
+            return types.WorkspaceEdit(document_changes=changes)
+        plain = {doc.uri: text_edits} if text_edits else {}
+        for uri, _create, text_edit in others:
+            plain.setdefault(uri, []).append(text_edit)
+        return types.WorkspaceEdit(changes=plain)
 
     # -- settings -----------------------------------------------------------------
     def report_errors(self, what: str, errors: list[str]) -> None:
@@ -334,14 +378,19 @@ def create_server() -> LayerwiseServer:
                 diagnostic = to_diagnostic(doc.uri, doc.source, finding, ls.encoding)
                 if not ranges_overlap(diagnostic.range, params.range):
                     continue
-                if finding.fix is not None:
+                fix_edit = (
+                    ls.edit(doc, finding.fix.edits, finding.fix.files)
+                    if finding.fix is not None
+                    else None
+                )
+                if finding.fix is not None and fix_edit is not None:
                     actions.append(
                         types.CodeAction(
                             title=finding.fix.title + ("" if finding.fix.safe else " (unsafe)"),
                             kind=types.CodeActionKind.QuickFix,
                             diagnostics=[diagnostic],
                             is_preferred=finding.fix.safe,
-                            edit=ls.edit(doc, finding.fix.edits),
+                            edit=fix_edit,
                         )
                     )
                 key = (finding.rule.code, doc.source.line_of(finding.span.start))

@@ -6,7 +6,41 @@ from collections.abc import Iterator
 
 from ...syntax.model import Instruction, Token
 from ..context import LintContext
-from ..rule import Rule, Severity, Violation
+from ..rule import FileChange, Fix, Rule, Severity, Violation
+
+# What no image needs and no build step should read: version control, local secrets,
+# dependencies installed on the host, editor and OS litter, logs. Deliberately not
+# docs or tests, which some builds use.
+DOCKERIGNORE_TEMPLATE = """\
+# Created by layerwise: keep these out of the build context.
+.git
+.gitignore
+.env
+.env.*
+!.env.example
+.npmrc
+.pypirc
+.aws
+.ssh
+*.pem
+*.key
+node_modules
+__pycache__
+*.pyc
+.venv
+venv
+.pytest_cache
+.mypy_cache
+coverage
+.coverage
+*.log
+.vscode
+.idea
+.DS_Store
+Thumbs.db
+docker-compose*.yml
+compose*.yaml
+"""
 
 _WHOLE_CONTEXT = frozenset({".", "./", "./.", "*", "./*", ".//"})
 
@@ -50,10 +84,17 @@ def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:
             )
         if found:
             return
+        target = ctx.path.parent / ".dockerignore"
         yield Violation(
             token.span,
             f"{ins.keyword} sends the whole build context but there is no .dockerignore: "
             ".git, .env, node_modules and local secrets end up in the image and bust the cache",
+            Fix(
+                "Create .dockerignore from a template",
+                (),
+                safe=False,
+                files=(FileChange(target, DOCKERIGNORE_TEMPLATE.replace("\n", ctx.newline), True),),
+            ),
         )
 
 
@@ -65,5 +106,6 @@ RULES = (
         severity=Severity.WARNING,
         category="context",
         check=_no_dockerignore,
+        fixable=True,
     ),
 )

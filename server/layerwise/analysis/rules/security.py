@@ -17,8 +17,9 @@ from pathlib import Path
 
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
+from ...syntax.source import SourceText
 from ..context import LintContext
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..rule import Edit, FileChange, Fix, Related, Rule, Severity, Violation
 from .context import copy_sources, whole_context_source
 
 _ROOT_USERS = frozenset({"root", "0"})
@@ -1114,6 +1115,28 @@ def _context_path(ctx: LintContext, stage: Stage, ins: Instruction, token: Token
 _ESSENTIALS = (".git", ".env", ".npmrc")
 
 
+_ESSENTIAL_PATTERNS = {".git": ".git", ".env": ".env*", ".npmrc": ".npmrc"}
+
+
+def _append_essentials(path: Path, patterns: list[str]) -> Fix | None:
+    """Append the missing patterns at the end of the ignore file."""
+    try:
+        existing = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    lead = "" if not existing or existing.endswith(("\n", "\r")) else newline
+    text = lead + newline.join(patterns) + newline
+    end = SourceText(existing).to_client(len(existing))
+    return Fix(
+        f"Add {', '.join(patterns)} to {path.name}",
+        (),
+        # Unsafe: a build step may read one of them (a .env baked in on purpose).
+        safe=False,
+        files=(FileChange(path, text, False, end),),
+    )
+
+
 def _dockerignore_essentials(ctx: LintContext) -> Iterator[Violation]:
     matcher: IgnoreMatcher | None = None
     loaded = False
@@ -1135,11 +1158,13 @@ def _dockerignore_essentials(ctx: LintContext) -> Iterator[Violation]:
         if not missing:
             continue
         names = ", ".join(missing)
+        patterns = ["".join(_ESSENTIAL_PATTERNS[m]) for m in missing]
         yield Violation(
             token.span,
             f"{matcher.path.name} does not exclude {names}, so this {ins.keyword} puts "
             f"{'it' if len(missing) == 1 else 'them'} in the image; add "
-            f"{', '.join('.env*' if m == '.env' else m for m in missing)} to {matcher.path.name}",
+            f"{', '.join(patterns)} to {matcher.path.name}",
+            _append_essentials(matcher.path, patterns),
         )
 
 
@@ -1561,6 +1586,7 @@ RULES = (
         severity=Severity.WARNING,
         category="context",
         check=_dockerignore_essentials,
+        fixable=True,
     ),
     Rule(
         code="LW403",
