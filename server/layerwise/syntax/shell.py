@@ -302,6 +302,7 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
 
     i = 0
     spaces = _SPACES.match
+    plain_match = _PLAIN.match
     while i < n:
         c = text[i]
         if c in " \t\r":
@@ -349,7 +350,11 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
             finish(op)
             i += len(op)
             continue
-        end, value = scanner.read_word(i)
+        plain = plain_match(text, i)
+        if plain is not None and (plain.end() == n or text[plain.end()] in _WORD_END):
+            end, value = plain.end(), plain.group()  # the common case: nothing to unquote
+        else:
+            end, value = scanner.read_word(i)
         if end == i:  # a lone character the word scanner refuses; never loop forever
             end = i + 1
             value = c
