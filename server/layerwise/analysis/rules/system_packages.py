@@ -457,6 +457,7 @@ def _cleaned_after(ctx: LintContext, ins: Instruction, command: ShellCommand, ke
 
 # -- LW606 cleanup-in-later-layer -----------------------------------------------------
 
+_CLEANING_PROGRAMS = frozenset({*_RPM, "zypper", "apk", "pip", "pip3", "npm", "yarn"})
 _PURE_CLEANERS = (_rpm_clean, _zypper_clean, _apk_clean, _pip_clean, _npm_clean, _yarn_clean)
 
 
@@ -470,6 +471,9 @@ def _is_cleanup(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bo
     if command.program in ("apt-get", "apt"):
         sub = apt_subcommand(command)
         return sub is not None and sub.value in ("clean", "autoclean")
+    program = command.program or ""
+    if program not in _CLEANING_PROGRAMS and not program.startswith("python"):
+        return False
     return any(cleaner(command) for cleaner in _PURE_CLEANERS)
 
 
@@ -544,11 +548,12 @@ def _leaving_run(
 def _cleanup_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
     for stage, ins in _shipped_runs(ctx):
         commands = ctx.commands(ins)
-        filled_here = set().union(*(_fills(ctx, ins, c) for c in commands)) if commands else set()
+        cleanups = [c for c in commands if c.program == "rm" or _is_cleanup(ctx, ins, c)]
+        if not cleanups:
+            continue
+        filled_here = set().union(*(_fills(ctx, ins, c) for c in commands))
         reports: list[tuple[ShellCommand, list[tuple[str, Instruction, ShellCommand]]]] = []
-        for command in commands:
-            if command.program != "rm" and not _is_cleanup(ctx, ins, command):
-                continue
+        for command in cleanups:
             found = []
             for key in sorted(_empties(ctx, ins, command) - filled_here):
                 leaving = _leaving_run(ctx, stage, ins, key)
