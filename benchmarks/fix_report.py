@@ -16,7 +16,9 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--unsafe", action="store_true", help="apply unsafe fixes too")
     args = parser.parse_args()
@@ -37,7 +39,9 @@ def main() -> int:
         if len(parse(result.text).errors) > len(parse(text).errors):
             new_errors += 1
     mode = "safe and unsafe" if args.unsafe else "safe"
-    print(f"{changed} of {len(files)} files changed by fix-all ({mode} fixes); {new_errors} gained a syntax error")
+    print(
+        f"{changed} of {len(files)} files changed by fix-all ({mode} fixes); {new_errors} gained a syntax error"
+    )
     for code, count in sorted(per_rule.items()):
         print(f"  {code} {count}")
     return 0
