@@ -517,3 +517,15 @@ def test_values_resolve_through_arg_and_env() -> None:
     assert spans("FROM debian:12\nENV RUNAS=root\nUSER $RUNAS\n", "LW202") == ["$RUNAS"]
     text = "FROM debian:12 AS build\nFROM debian:12\nARG SRC=build\nCOPY --from=$SRC /a /a\n"
     assert findings(text, "LW905") == []
+
+
+def test_apt_lists_silent_for_any_mount_that_keeps_them_out() -> None:
+    base = "FROM debian:12\nRUN {mount} apt-get update && apt-get install -y curl\n"
+    for mount in (
+        "--mount=type=cache,target=/var/lib/apt",
+        "--mount=type=tmpfs,target=/var/lib/apt/lists",
+        "--mount=type=cache,target=/var/lib/apt/lists/",
+        "--mount=type=cache,target=$LISTS",
+    ):
+        assert findings(base.format(mount=mount), "LW605") == [], mount
+    assert findings(base.format(mount="--mount=type=cache,target=/root/.cache"), "LW605") != []

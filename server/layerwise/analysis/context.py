@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -136,6 +137,32 @@ class LintContext:
         """
         final = self.final_stage
         return self.stage_chain(final) if final is not None else []
+
+    def mount_targets(self, ins: Instruction) -> list[str | None]:
+        """Targets of a RUN's cache and tmpfs mounts (``None``: an unresolved variable)."""
+        targets: list[str | None] = []
+        for flag in ins.flags:
+            if flag.name != "mount" or not flag.value:
+                continue
+            fields = dict(part.partition("=")[::2] for part in flag.value.split(",") if "=" in part)
+            if fields.get("type") not in ("cache", "tmpfs"):
+                continue
+            target = fields.get("target") or fields.get("dst") or fields.get("destination")
+            if target is None:
+                continue
+            resolved = self.resolve(ins, target)
+            targets.append(resolved.rstrip("/") or "/" if resolved is not None else None)
+        return targets
+
+    def mounted(self, ins: Instruction, dirs: Iterable[str]) -> bool:
+        """A cache/tmpfs mount keeps one of ``dirs`` out of the layer (or might: unresolved)."""
+        for target in self.mount_targets(ins):
+            if target is None:
+                return True
+            for directory in dirs:
+                if directory == target or directory.startswith(target.rstrip("/") + "/"):
+                    return True
+        return False
 
     def commands(self, instruction: Instruction, *programs: str) -> list[ShellCommand]:
         """Shell commands of a RUN (heredoc scripts included), optionally by program."""

@@ -141,16 +141,6 @@ def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
-def _cache_mounted(ins: Instruction, *paths: str) -> bool:
-    for flag in ins.flags:
-        if flag.name == "mount" and flag.value and "type=cache" in flag.value:
-            for part in flag.value.split(","):
-                key, _, value = part.partition("=")
-                if key in ("target", "dst", "destination") and value.rstrip("/") in paths:
-                    return True
-    return False
-
-
 def _removes_lists(ctx: LintContext, ins: Instruction) -> bool:
     for command in ctx.commands(ins, "rm"):
         if any(_LISTS.match(w.value) for w in command.arguments):
@@ -173,9 +163,7 @@ def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
             updates = apt_commands(ctx, ins, "update")
             if not updates or not apt_commands(ctx, ins, *_INSTALLING):
                 continue
-            if _removes_lists(ctx, ins) or _cache_mounted(
-                ins, "/var/lib/apt", "/var/lib/apt/lists"
-            ):
+            if _removes_lists(ctx, ins) or ctx.mounted(ins, ("/var/lib/apt/lists",)):
                 continue
             fix = None
             edit = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")

@@ -135,35 +135,6 @@ def _home(ctx: LintContext, ins: Instruction) -> str:
     return f"/home/{user}" if not user.isdigit() else f"\0uid{user}"
 
 
-def _mount_targets(ctx: LintContext, ins: Instruction) -> list[str | None]:
-    """Targets of the cache and tmpfs mounts of a RUN (``None`` when unresolved)."""
-    targets: list[str | None] = []
-    for flag in ins.flags:
-        if flag.name != "mount" or not flag.value:
-            continue
-        fields = dict(part.partition("=")[::2] for part in flag.value.split(",") if "=" in part)
-        if fields.get("type") not in ("cache", "tmpfs"):
-            continue
-        target = fields.get("target") or fields.get("dst") or fields.get("destination")
-        if target is None:
-            continue
-        resolved = ctx.resolve(ins, target)
-        targets.append(resolved.rstrip("/") or "/" if resolved is not None else None)
-    return targets
-
-
-def _mounted(ctx: LintContext, ins: Instruction, dirs: Iterable[str]) -> bool:
-    """A cache/tmpfs mount keeps one of ``dirs`` out of the layer (or might: unresolved)."""
-    targets = _mount_targets(ctx, ins)
-    for target in targets:
-        if target is None:
-            return True
-        for directory in dirs:
-            if directory == target or directory.startswith(target.rstrip("/") + "/"):
-                return True
-    return False
-
-
 # -- caches: who fills them, who empties them ------------------------------------------
 
 
@@ -432,7 +403,7 @@ def _compute_left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellC
     left: dict[str, ShellCommand] = {}
     for cache in _CACHES:
         fillers = [c for c in commands if cache.fills(ctx, ins, c)]
-        if not fillers or _mounted(ctx, ins, cache.paths(home)):
+        if not fillers or ctx.mounted(ins, cache.paths(home)):
             continue
         last = fillers[-1].span.start
         cleaned = [
@@ -609,7 +580,7 @@ def _debs_removed(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
     image = ctx.info(stage).image
     if image is not None and image.is_official:
         return True  # their /etc/apt/apt.conf.d/docker-clean deletes them
-    if _mounted(ctx, ins, ("/var/cache/apt/archives",)):
+    if ctx.mounted(ins, ("/var/cache/apt/archives",)):
         return True
     for command in ctx.commands(ins):
         if command.program in ("apt-get", "apt"):
@@ -820,7 +791,7 @@ def _pins(
 
 def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
     for _, ins in _shipped_runs(ctx):
-        if _mounted(ctx, ins, ("/var/cache/apk", "/etc/apk/cache")):
+        if ctx.mounted(ins, ("/var/cache/apk", "/etc/apk/cache")):
             continue
         for command in ctx.commands(ins, "apk"):
             options = _options(command)
