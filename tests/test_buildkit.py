@@ -157,3 +157,18 @@ def test_stage_rename_covers_mounts_and_port_zero_is_valid() -> None:
     assert findings("FROM debian:12\nEXPOSE 0\n", "LW921") == []
     (finding,) = findings("FROM debian:12\nEXPOSE 9001-9000\n", "LW921")
     assert "start is after its end" in finding.message
+
+
+def test_no_false_positives_peers_are_known_for() -> None:
+    """Substitution forms the Node Dockerfile server wrongly reports."""
+    modifiers = (
+        "ARG TAG=3.20\nFROM alpine:${TAG-3.19}\nARG DIR\nENV APP=${DIR-/srv}\n"
+        "WORKDIR ${APP:-/srv}\nLABEL x=${DIR:+set}\nUSER nobody\n"
+    )
+    assert lint_text(modifiers).findings == []
+    powershell = (
+        "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'SHELL ["powershell", "-Command"]\n'
+        'RUN Write-Host ${env:PATH}; `\n    $x = "${env:TEMP}"\nWORKDIR C:\\app\n'
+    )
+    assert lint_text(powershell).findings == []
