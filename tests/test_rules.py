@@ -387,17 +387,29 @@ def test_exec_form_fix() -> None:
 
 
 @pytest.mark.parametrize(
-    "line",
+    "line, expected",
     [
-        "CMD node $APP",
-        "CMD npm run migrate && node server.js",
-        "CMD cat *.log",
-        "CMD exec node a.js > /log",
+        ("CMD node $APP", 'CMD ["/bin/sh", "-c", "exec node $APP"]'),
+        (
+            "CMD npm run migrate && node server.js",
+            'CMD ["/bin/sh", "-c", "npm run migrate && exec node server.js"]',
+        ),
+        ("CMD cat *.log", 'CMD ["/bin/sh", "-c", "exec cat *.log"]'),
+        ("CMD cat a | node x.js", None),
+        ("CMD npm start &", None),
+        ("CMD exec node a.js > /log", None),
+        ("CMD if [ -f x ]; then node x; fi", None),
     ],
 )
-def test_exec_form_not_offered_with_shell_syntax(line: str) -> None:
-    (finding,) = findings(f"FROM node:20\n{line}\n", "LW801")
-    assert finding.fix is None
+def test_shell_syntax_keeps_the_shell_and_execs_the_last_command(
+    line: str, expected: str | None
+) -> None:
+    text = f"FROM node:20\n{line}\n"
+    (finding,) = findings(text, "LW801")
+    if expected is None:
+        assert finding.fix is None
+    else:
+        assert fixed(text, "LW801") == f"FROM node:20\n{expected}\n"
 
 
 def test_entrypoint_with_cmd_gets_no_fix_and_shell_or_windows_no_finding() -> None:

@@ -47,12 +47,47 @@ def exec_form(ctx: LintContext, ins: Instruction) -> str | None:
     if script is None or script.error or script.comments or len(script.commands) != 1:
         return None
     command = script.commands[0]
-    if command.redirects or command.program_index() != 0:
+    if command.redirects or command.program_index() != 0 or command.separator is not None:
         return None
     if not all(_is_literal(word.raw) for word in command.words):
         return None
     words = [word.value for word in command.words]
     return json.dumps(words, ensure_ascii=False)
+
+
+def exec_in_shell(ctx: LintContext, ins: Instruction) -> str | None:
+    """``["/bin/sh", "-c", "... && exec last"]`` for a command that needs the shell.
+
+    The shell still runs the steps before, then ``exec`` replaces it with the last
+    command, which becomes PID 1 and receives SIGTERM. Only when the last command
+    is a plain command that runs in the shell itself (not in a pipeline, a
+    subshell, the background or a compound command).
+    """
+    script = ins.shell
+    if script is None or script.error or script.comments or not script.commands:
+        return None
+    last = script.commands[-1]
+    index = last.program_index()
+    if (
+        index is None
+        or last.separator is not None
+        or last.preceded_by in ("|", "|&", "&", "(", ")")
+    ):
+        return None
+    if any(
+        c.separator in ("(", ")") or c.program in ("if", "for", "while", "case")
+        for c in script.commands
+    ):
+        return None
+    if last.program in ("true", "false", ":", "cd", "export", "set"):
+        return None
+    if any(word.value == "exec" for word in last.words[: index + 1]):
+        return None  # it already execs: the shell is not what stays PID 1
+    args = ins.args
+    at = last.words[index].span.start - ins.args_span.start
+    if ins.args_to_span(at, at + 1).start != last.words[index].span.start:
+        return None  # offsets do not line up (a continuation inside): keep it simple
+    return json.dumps(["/bin/sh", "-c", args[:at] + "exec " + args[at:]], ensure_ascii=False)
 
 
 def _shell_form(ctx: LintContext) -> Iterator[Violation]:
@@ -70,11 +105,18 @@ def _shell_form(ctx: LintContext) -> Iterator[Violation]:
             cmd_follows = ins.keyword == "ENTRYPOINT" and any(
                 other.keyword == "CMD" for other in stage.instructions
             )
-            if converted is not None and posix and not cmd_follows and not ins.flags:
-                fix = Fix(
-                    f"Use the exec form: {ins.keyword} {converted}",
-                    (Edit(ins.args_span.start, ins.args_span.end, converted),),
-                )
+            if posix and not cmd_follows and not ins.flags:
+                if converted is not None:
+                    fix = Fix(
+                        f"Use the exec form: {ins.keyword} {converted}",
+                        (Edit(ins.args_span.start, ins.args_span.end, converted),),
+                    )
+                elif (wrapped := exec_in_shell(ctx, ins)) is not None:
+                    # Shell syntax is needed: keep the shell, but let it exec the last command.
+                    fix = Fix(
+                        f"Keep the shell and exec the last command: {ins.keyword} {wrapped}",
+                        (Edit(ins.args_span.start, ins.args_span.end, wrapped),),
+                    )
             yield Violation(
                 ins.args_span,
                 f"Shell-form {ins.keyword} runs under /bin/sh -c, which does not forward "
