@@ -20,6 +20,13 @@ SpanMapper = Callable[[int, int], Span]
 _OPERATOR_CHARS = frozenset(";&|()")
 # A run of characters with no quoting, expansion or word-ending meaning.
 _SPACES = re.compile(r"[ \t\r]+")
+# Spaces, a plain word (no quoting, expansion, comment or redirect: it does not start
+# with a digit, which could be a file descriptor), or a control operator.
+_FAST_TOKEN = re.compile(
+    r"(?P<space>[ \t\r]+)"
+    r"|(?P<word>[^ \t\r\n;&|()<>'\"\\$`#0-9][^ \t\r\n;&|()<>'\"\\$`]*(?=[ \t\r\n;&|()<>]|$))"
+    r"|(?P<op>&&|\|\||;;|\|&|;&|;|\||&(?!>)|\(|\))"
+)
 _PLAIN = re.compile(r"[^ \t\r\n;&|()<>'\"\\$`]+")
 _WORD_END = frozenset(" \t\r\n;&|()<>")
 # Words that introduce or close compound commands; skipped to find the program.
@@ -303,7 +310,23 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
     i = 0
     spaces = _SPACES.match
     plain_match = _PLAIN.match
+    fast = _FAST_TOKEN.match
     while i < n:
+        token = fast(text, i)
+        if token is not None:
+            # The common tokens in one regex step: spaces, a plain word, an operator.
+            kind = token.lastgroup
+            end = token.end()
+            if kind == "word":
+                if start is None:
+                    start = i
+                value = token.group()
+                words.append(Token(value, value, mapper(i, end)))
+                last_end = end
+            elif kind == "op":
+                finish(token.group())
+            i = end
+            continue
         c = text[i]
         if c in " \t\r":
             i = spaces(text, i).end()  # type: ignore[union-attr]  # c is a space
