@@ -69,3 +69,18 @@ def test_valid_healthcheck() -> None:
         'CMD ["curl", "-f", "http://localhost/"]\nFROM debian:12\nHEALTHCHECK NONE\n'
     )
     assert found(text, "LW003") == []
+
+
+@pytest.mark.parametrize("form", ["${V^^}", "${V,,}", "${V:0:7}", "${V@Q}"])
+def test_unsupported_substitutions(form: str) -> None:
+    ((text, message),) = found(f"FROM debian:12\nARG V=x\nENV A={form}\n", "LW004")
+    assert text == form and "the build fails" in message
+
+
+def test_supported_substitutions_and_shell_instructions() -> None:
+    text = (
+        "FROM debian:12\nARG V=x\n"
+        "ENV A=${V} B=${V:-d} C=${V-d} D=${V:+s} E=${V+s} F=${V:?need V} G=${V#x} H=${V%%.*} I=${V/a/b}\n"
+        "RUN echo ${V^^} ${V:0:2}\nLABEL l=\\${V^^}\n"
+    )
+    assert found(text, "LW004") == []

@@ -129,3 +129,51 @@ RULES = (
     Rule("LW003", "invalid-healthcheck", "A HEALTHCHECK that docker build rejects", Severity.ERROR,
          "syntax", _invalid_healthcheck),
 )  # fmt: skip
+
+
+# Instructions whose arguments BuildKit expands itself (RUN, CMD, ENTRYPOINT and SHELL
+# are left to the shell in the image).
+_EXPANDED = frozenset(
+    {
+        "ADD",
+        "COPY",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "LABEL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+        "ARG",
+    }
+)
+_SUBSTITUTION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>[^}]*)\}")
+_MODIFIER = re.compile(r"^(?::[-+?]|[-+?]|##?|%%?|//?)")
+
+
+def _unsupported_substitution(ctx: LintContext) -> Iterator[Violation]:
+    escape = ctx.doc.escape
+    for ins in _targets(ctx):
+        if ins.keyword not in _EXPANDED or "${" not in ins.args:
+            continue
+        for match in _SUBSTITUTION.finditer(ins.args):
+            start = match.start()
+            if start > 0 and ins.args[start - 1] == escape:
+                continue  # an escaped $ is literal
+            rest = match.group("rest")
+            if not rest or _MODIFIER.match(rest):
+                continue
+            yield Violation(
+                ins.args_to_span(start, match.end()),
+                f"'{match.group()}': the builder supports only ${{name}}, ${{name:-word}}, "
+                "${name:+word}, ${name:?message} (with or without the colon), #, ##, %, %% "
+                "and / patterns; the build fails here",
+            )
+
+
+RULES = (
+    *RULES,
+    Rule("LW004", "unsupported-substitution", "A ${...} form the builder does not support",
+         Severity.ERROR, "syntax", _unsupported_substitution),
+)  # fmt: skip
