@@ -123,7 +123,7 @@ def _invalid_healthcheck(ctx: LintContext) -> Iterator[Violation]:
             yield from _healthcheck_problems(ins)
 
 
-RULES = (
+RULES: tuple[Rule, ...] = (
     Rule("LW002", "invalid-flag-value", "A flag value or --mount option docker build rejects",
          Severity.ERROR, "syntax", _invalid_flags),
     Rule("LW003", "invalid-healthcheck", "A HEALTHCHECK that docker build rejects", Severity.ERROR,
