@@ -541,3 +541,12 @@ def test_apt_lists_silent_for_any_mount_that_keeps_them_out() -> None:
     ):
         assert findings(base.format(mount=mount), "LW605") == [], mount
     assert findings(base.format(mount="--mount=type=cache,target=/root/.cache"), "LW605") != []
+
+
+def test_dockerfile_specific_ignore_counts_only_next_to_the_dockerfile(tmp_path: Path) -> None:
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "Dockerfile.dockerignore").write_text(".git\n")  # a parent's: BuildKit ignores it
+    project = FileSystemProject(tmp_path)
+    assert spans_with("FROM debian:12\nCOPY . .\n", tmp_path / "svc" / "Dockerfile", project) == [
+        "."
+    ]

@@ -64,10 +64,14 @@ def whole_context_source(ins: Instruction) -> Token | None:
     return None
 
 
-def _dockerignore_candidates(ctx: LintContext) -> tuple[str, ...]:
-    assert ctx.path is not None
-    # BuildKit also reads <Dockerfile name>.dockerignore next to the Dockerfile.
-    return (".dockerignore", f"{ctx.path.name}.dockerignore")
+def has_dockerignore(ctx: LintContext) -> bool:
+    """An ignore file BuildKit would read: ``<Dockerfile name>.dockerignore`` next to the
+    Dockerfile, or ``.dockerignore`` in its folder or a parent (the context root may be any)."""
+    assert ctx.path is not None and ctx.project is not None
+    specific = ctx.path.parent / f"{ctx.path.name}.dockerignore"
+    if specific.is_file():
+        return True
+    return ctx.project.find_upward(ctx.path.parent, (".dockerignore",)) is not None
 
 
 def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:
@@ -79,9 +83,7 @@ def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:
         if token is None:
             continue
         if found is None:
-            found = (
-                ctx.project.find_upward(ctx.path.parent, _dockerignore_candidates(ctx)) is not None
-            )
+            found = has_dockerignore(ctx)
         if found:
             return
         target = ctx.path.parent / ".dockerignore"
