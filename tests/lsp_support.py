@@ -85,10 +85,14 @@ def _offset(text: str, position: types.Position, encoding: str) -> int:
     start = starts[position.line]
     match = re.compile(r"\r\n|\r|\n").search(text, start)
     end = match.start() if match else len(text)
-    units = 0
-    index = start
-    while index < end and units < position.character:
-        ch = text[index]
+    return start + code_points(text[start:end], position.character, encoding)
+
+
+def code_points(line: str, character: int, encoding: str) -> int:
+    """Independent conversion of an LSP column in ``encoding`` to a code-point index."""
+    units = index = 0
+    while index < len(line) and units < character:
+        ch = line[index]
         if encoding == "utf-16":
             units += 2 if ord(ch) > 0xFFFF else 1
         elif encoding == "utf-8":

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from lsp_support import code_points
+
 SCRIPT = Path(__file__).resolve().parent / "nvim" / "e2e.lua"
 SERVER = [sys.executable, "-m", "layerwise", "serve"]
 WAIT_MS = 20_000  # each wait inside Neovim
@@ -181,17 +183,7 @@ def _positions(step: dict[str, Any]) -> list[tuple[str, int, int, int, int]]:
 def _byte_column(text: str, line: int, column: int, encoding: str) -> int:
     """An LSP column in ``encoding`` on ``line`` of ``text``, as a UTF-8 byte offset."""
     content = text.split("\n")[line]
-    units = index = 0
-    while index < len(content) and units < column:
-        ch = content[index]
-        if encoding == "utf-16":
-            units += 2 if ord(ch) > 0xFFFF else 1
-        elif encoding == "utf-8":
-            units += len(ch.encode("utf-8"))
-        else:
-            units += 1
-        index += 1
-    return len(content[:index].encode("utf-8"))
+    return len(content[: code_points(content, column, encoding)].encode("utf-8"))
 
 
 def _ranges_in_bytes(
