@@ -8,6 +8,7 @@ rather than guessing: an unresolved value must never produce a false positive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..syntax.model import Dockerfile, Instruction, Stage
@@ -247,3 +248,47 @@ def stage_infos(doc: Dockerfile) -> list[StageInfo]:
                 image = parse_image(resolved)
         infos.append(StageInfo(stage, parent, image, resolved))
     return infos
+
+
+_VARIABLE_REFERENCE = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def variable_references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]:
+    """Variables the builder expands in ``raw``: (name, start, end).
+
+    Single-quoted text and escaped ``$`` are literal.
+    """
+    quote = ""
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == escape and quote != "'":
+            i += 2
+            continue
+        if quote == "'":
+            if c == "'":
+                quote = ""
+            i += 1
+            continue
+        if c == "'" and not quote:
+            quote = "'"
+            i += 1
+            continue
+        if c == '"':
+            quote = "" if quote == '"' else '"'
+            i += 1
+            continue
+        if c == "$":
+            match = _VARIABLE_REFERENCE.match(raw, i)
+            if match:
+                name = match.group("braced") or match.group("plain")
+                end = match.end()
+                if match.group("braced"):
+                    close = raw.find("}", end)
+                    end = close + 1 if close >= 0 else end
+                yield name, i, end
+                i = end
+                continue
+        i += 1

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ...syntax.model import Instruction, Span, Stage
 from ..context import LintContext
-from ..facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference
+from ..facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference, variable_references
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 
 _VARIABLE = re.compile(
@@ -337,28 +337,6 @@ def _expose_invalid_format(ctx: LintContext) -> Iterator[Violation]:
                 yield Violation(word.span, f"EXPOSE {raw} {problem}")
 
 
-def _single_quoted(text: str, escape: str) -> list[tuple[int, int]]:
-    """Spans of single-quoted text, where no variable is expanded."""
-    spans = []
-    i = 0
-    quote = ""
-    start = 0
-    while i < len(text):
-        c = text[i]
-        if c == escape and quote != "'":
-            i += 2
-            continue
-        if quote:
-            if c == quote:
-                if quote == "'":
-                    spans.append((start, i))
-                quote = ""
-        elif c in "'\"":
-            quote, start = c, i
-        i += 1
-    return spans
-
-
 def _one_edit_apart(a: str, b: str) -> bool:
     """True when ``b`` is ``a`` with one character inserted, deleted or replaced."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -385,21 +363,14 @@ def _undefined_var(ctx: LintContext) -> Iterator[Violation]:
             if "$" not in ins.args:
                 continue
             env = ctx.env_at(ins)
-            literal = _single_quoted(ins.args, ctx.doc.escape)
-            for match in _VARIABLE.finditer(ins.args):
-                if any(start <= match.start() < end for start, end in literal):
-                    continue  # single quotes keep $ literal
-                name = match.group("braced") or match.group("plain")
+            for name, start, end in variable_references(ins.args, ctx.doc.escape):
                 if name in env or name in AUTOMATIC_ARGS or len(name) < 4:
                     continue
                 close = [d for d in sorted(set(env) | global_names) if _one_edit_apart(name, d)]
                 if not close:
                     continue
-                start = match.start()
-                if start > 0 and ins.args[start - 1] == ctx.doc.escape:
-                    continue
                 yield Violation(
-                    ins.args_to_span(match.start(), match.end()),
+                    ins.args_to_span(start, end),
                     f"${name} is not defined here; did you mean ${close[0]}?",
                 )
 

@@ -17,7 +17,7 @@ from ...syntax.model import Directive, Instruction, KeyValue, Span, Stage, Token
 from ...syntax.shell import ShellCommand, ShellScript
 from ..context import LintContext
 from ..edits import block_start, line_indent, stage_shell_is_posix
-from ..facts import ImageRef, parse_image
+from ..facts import ImageRef, parse_image, variable_references
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 from .context import copy_sources
 
@@ -1064,46 +1064,6 @@ def _useradd_high_uid(ctx: LintContext) -> Iterator[Violation]:
 
 # -- LW942: ENV that uses a variable it defines ------------------------------------------
 
-_REFERENCE = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
-)
-
-
-def _references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]:
-    """Variables referenced in an ENV value, with their offsets in ``raw``."""
-    quote = ""
-    i = 0
-    while i < len(raw):
-        c = raw[i]
-        if c == escape and quote != "'":
-            i += 2
-            continue
-        if quote == "'":
-            if c == "'":
-                quote = ""
-            i += 1
-            continue
-        if c == "'" and not quote:
-            quote = "'"
-            i += 1
-            continue
-        if c == '"':
-            quote = "" if quote == '"' else '"'
-            i += 1
-            continue
-        if c == "$":
-            match = _REFERENCE.match(raw, i)
-            if match:
-                name = match.group("braced") or match.group("plain")
-                end = match.end()
-                if match.group("braced"):
-                    close = raw.find("}", end)
-                    end = close + 1 if close >= 0 else end
-                yield name, i, end
-                i = end
-                continue
-        i += 1
-
 
 def _env_self_reference(ctx: LintContext) -> Iterator[Violation]:
     for ins in ctx.doc.instructions:
@@ -1115,7 +1075,7 @@ def _env_self_reference(ctx: LintContext) -> Iterator[Violation]:
         for index, pair in enumerate(ins.pairs):
             if pair.value is None or "$" not in pair.value.raw:
                 continue
-            for name, start, end in _references(pair.value.raw, ctx.doc.escape):
+            for name, start, end in variable_references(pair.value.raw, ctx.doc.escape):
                 others = [j for j, key in enumerate(keys) if key == name and j != index]
                 if not others or name in env:
                     continue
