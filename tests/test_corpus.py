@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import corpus_dir
 from layerwise.analysis import fix_text, lint_text
 from layerwise.syntax import parse
+from test_shell import careful_split
 
 CORPUS = corpus_dir()
 FILES: list[Path] = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS else []
@@ -61,3 +62,11 @@ def test_fix_all_keeps_files_valid_and_is_idempotent() -> None:
         if again.text != result.text:
             problems.append(f"{path}: fix-all is not idempotent")
     assert problems == []
+
+
+def test_shell_fast_path_agrees_with_the_careful_scanner() -> None:
+    """Every RUN of the corpus splits the same with and without the one-regex fast path."""
+    for path in FILES:
+        for ins in parse(_read(path)).instructions:
+            if ins.shell is not None and not ins.heredocs:
+                assert ins.shell == careful_split(ins.args, ins.args_to_span), (path, ins.args)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from layerwise.syntax import ShellCommand, ShellScript, Span, split_shell
+from layerwise.syntax import shell as shell_module
+from layerwise.syntax.shell import SpanMapper
 
 
 def sl(text: str, span: Span) -> str:
@@ -400,3 +406,36 @@ def test_unicode_spans_are_code_points() -> None:
     script = split_shell(text)
     assert programs(script) == ["echo", "curl"]
     assert [sl(text, w.span) for w in script.commands[1].words] == ["curl", "-o", "é.txt", "x"]
+
+
+# -- the fast path agrees with the careful scanner -------------------------------------
+
+_SHELL_ALPHABET = "ab1 2\t\n;&|()<>'\"\\$`{}#=-:/*"
+
+
+def careful_split(text: str, to_span: SpanMapper | None = None) -> ShellScript:
+    """``split_shell`` with the one-regex fast path switched off."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shell_module, "_FAST_TOKEN", re.compile(r"(?!)"))
+        return split_shell(text, to_span)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo \"$HOME\" '$x' ${A:-b} $1 $$ \\; a\\ b",
+        'printf "%s\\n" "a\\"b" "${X}/bin" "$(id -u)" `date`',
+        "x=${Y:-$(pwd)} cmd 2>&1 >/dev/null <in a>b",
+        "echo $'tab\\there' \"unterminated",
+        "curl -fsSL https://x/v$VERSION/f.tar.gz | tar -xz -C /opt",
+        "echo a#b #comment",
+    ],
+)
+def test_fast_path_equals_careful_scanner(text: str) -> None:
+    assert split_shell(text) == careful_split(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_SHELL_ALPHABET, max_size=40))
+def test_fast_path_equals_careful_scanner_on_generated_text(text: str) -> None:
+    assert split_shell(text) == careful_split(text)

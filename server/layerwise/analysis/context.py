@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -64,6 +64,7 @@ class LintContext:
         self.project = project
         self.options = options if options is not None else _default_options()
         self._env_cache: dict[int, dict[str, str | None]] = {}
+        self._windows: dict[int, bool] = {}
         self._program_index: dict[int, dict[str | None, list[ShellCommand]]] = {}
         #: Per-document memo for facts several rules derive the same way; keys are
         #: tuples starting with the deriving function's name.
@@ -98,11 +99,13 @@ class LintContext:
 
     def is_windows(self, stage: Stage) -> bool:
         """The stage builds a Windows image (by its base; a backtick escape when unknown)."""
-        image = self.info(stage).image
-        if image is not None:
-            return image.is_windows
-        # Base unknown (a variable): the backtick escape is the Windows convention.
-        return self.doc.escape == "`"
+        known = self._windows.get(stage.index)
+        if known is None:
+            image = self.info(stage).image
+            # Base unknown (a variable): the backtick escape is the Windows convention.
+            known = image.is_windows if image is not None else self.doc.escape == "`"
+            self._windows[stage.index] = known
+        return known
 
     def stage_chain(self, stage: Stage) -> list[Stage]:
         """The stage and the earlier stages it is built FROM, nearest first."""
@@ -164,12 +167,15 @@ class LintContext:
                     return True
         return False
 
-    def commands(self, instruction: Instruction, *programs: str) -> list[ShellCommand]:
-        """Shell commands of a RUN (heredoc scripts included), optionally by program."""
+    def commands(self, instruction: Instruction, *programs: str) -> Sequence[ShellCommand]:
+        """Shell commands of a RUN (heredoc scripts included), optionally by program.
+
+        The result is shared between rules: do not mutate it.
+        """
         if instruction.shell is None:
-            return []
+            return ()
         if not programs:
-            return list(instruction.shell.commands)
+            return instruction.shell.commands
         index = self._program_index.get(id(instruction))
         if index is None:
             index = {}
@@ -177,7 +183,7 @@ class LintContext:
                 index.setdefault(command.program, []).append(command)
             self._program_index[id(instruction)] = index
         if len(programs) == 1:
-            return list(index.get(programs[0], ()))
+            return index.get(programs[0], ())
         return [c for c in instruction.shell.commands if c.program in programs]
 
     def runs(self, stage: Stage) -> list[Instruction]:

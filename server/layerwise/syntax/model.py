@@ -204,7 +204,7 @@ class Stage:
     #: ``AS name`` token; ``name`` is lower-cased as BuildKit compares names.
     name_token: Token | None
 
-    @property
+    @cached_property
     def name(self) -> str | None:
         return self.name_token.value.lower() if self.name_token else None
 

@@ -54,6 +54,7 @@ INSTRUCTION_FLAGS = {
 _WS = " \t\v\f\u0085\u00a0"
 _DIRECTIVE = re.compile(r"#[ \t\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\f]*=[ \t\f]*(.+?)[ \t\f]*$")
 _PLAIN_WORD = re.compile(f"[^{_WS}]+")
+_LEADING_WS = re.compile(f"[{_WS}]*")
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)$")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NEEDS_ARGS = frozenset(
@@ -185,11 +186,10 @@ class _Parser:
 
         instructions: list[Instruction] = []
         above: list[Comment] = []
+        skip_ws = _LEADING_WS.match
         while line < line_count:
             start, end = self._line_bounds(line)
-            first = start
-            while first < end and self.text[first] in _WS:
-                first += 1
+            first = min(skip_ws(self.text, start, end).end(), end)  # type: ignore[union-attr]
             if first == end:
                 above = []
                 line += 1
@@ -214,10 +214,16 @@ class _Parser:
         start_line = line
         last_line = line
         pos = first
-        end = self.source.line_end(line)
+        starts = self.source.line_starts
+        ends = self.source.line_ends
+        line_count = len(starts)
+        end = ends[line]
+        continued = self._continuation.search
+        escape = self.escape
+        skip_ws = _LEADING_WS.match
         while True:
             content = text[pos:end]
-            match = self._continuation.search(content)
+            match = continued(content) if escape in content else None
             if match:
                 content = content[: match.start()]
             segments.append((length, pos, len(content)))
@@ -229,15 +235,13 @@ class _Parser:
             # Continue past comment and blank lines until a content line.
             while True:
                 line += 1
-                if line >= self.source.line_count:
+                if line >= line_count:
                     break
-                pos, end = self._line_bounds(line)
+                pos, end = starts[line], ends[line]
                 if pos == len(text):
-                    line = self.source.line_count  # the "line" after a final newline is none
+                    line = line_count  # the "line" after a final newline is none
                     break
-                lead = pos
-                while lead < end and text[lead] in _WS:
-                    lead += 1
+                lead = min(skip_ws(text, pos, end).end(), end)  # type: ignore[union-attr]
                 if lead == end:
                     empty_lines.append(line)
                     continue
@@ -245,7 +249,7 @@ class _Parser:
                     self._comment(line, lead, end, True)
                     continue
                 break
-            if line >= self.source.line_count:
+            if line >= line_count:
                 break
         logical = "".join(parts)
         offsets = OffsetMap(segments)

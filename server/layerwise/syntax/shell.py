@@ -20,12 +20,25 @@ SpanMapper = Callable[[int, int], Span]
 _OPERATOR_CHARS = frozenset(";&|()")
 # A run of characters with no quoting, expansion or word-ending meaning.
 _SPACES = re.compile(r"[ \t\r]+")
-# Spaces, a plain word (no quoting, expansion, comment or redirect: it does not start
-# with a digit, which could be a file descriptor), or a control operator.
+# The pieces of a word the fast path understands: unquoted text, '...', "..." with
+# escapes and simple expansions, ${NAME...} without nesting, $NAME, and \\x. Command
+# substitution, backticks and line continuations take the careful path. Every piece
+# but plain text starts with its own character, and plain runs alternate with the
+# others, so a word splits into pieces one way only: no backtracking blow-up.
+_PLAIN_RUN = r"[^ \t\r\n;&|()<>'\"\\$`]+"
+_BRACED = r"\$\{[^{}$`'\"\\\s]*\}"
+_IN_DOUBLE = r"[^\"\\$`]*"
+_DOUBLE = rf"\"{_IN_DOUBLE}(?:(?:\\[^\r\n]|{_BRACED}|\$(?![({{])){_IN_DOUBLE})*\""
+_SPECIAL = rf"'[^']*'|{_DOUBLE}|{_BRACED}|\$(?![({{])|\\[^\r\n]"
+_PIECES = re.compile(rf"{_PLAIN_RUN}|{_SPECIAL}")
+# Spaces, a word made of those pieces (not starting a comment, and not followed by a
+# redirection, whose file-descriptor number it could be), or a control operator.
 _FAST_TOKEN = re.compile(
-    r"(?P<space>[ \t\r]+)"
-    r"|(?P<word>[^ \t\r\n;&|()<>'\"\\$`#0-9][^ \t\r\n;&|()<>'\"\\$`]*(?=[ \t\r\n;&|()<>]|$))"
+    r"[ \t\r]*(?:"
+    rf"(?P<word>(?=[^ \t\r\n;&|()<>#])(?:{_PLAIN_RUN})?(?:(?:{_SPECIAL})(?:{_PLAIN_RUN})?)*"
+    r"(?=[ \t\r\n;&|()]|$))"
     r"|(?P<op>&&|\|\||;;|\|&|;&|;|\||&(?!>)|\(|\))"
+    r"|(?P<space>(?<=[ \t\r])))"
 )
 _PLAIN = re.compile(r"[^ \t\r\n;&|()<>'\"\\$`]+")
 _WORD_END = frozenset(" \t\r\n;&|()<>")
@@ -249,6 +262,25 @@ class _Scanner:
         return i, "".join(value)
 
 
+_QUOTING = re.compile(r"['\"\\]")
+
+
+def _unquote(raw: str) -> str:
+    """The value of a word the fast path matched: quotes removed, escapes applied."""
+    out = []
+    for piece in _PIECES.findall(raw):
+        first = piece[0]
+        if first == "'":
+            out.append(piece[1:-1])
+        elif first == '"':
+            out.append(_unescape_double(piece[1:-1]))
+        elif first == "\\":
+            out.append(piece[1])
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
 def _unescape_double(inner: str) -> str:
     if "\\" not in inner:
         return inner
@@ -313,18 +345,20 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
     fast = _FAST_TOKEN.match
     while i < n:
         token = fast(text, i)
-        if token is not None:
+        if token is not None and token.end() > i:
             # The common tokens in one regex step: spaces, a plain word, an operator.
             kind = token.lastgroup
             end = token.end()
             if kind == "word":
+                begin = token.start(kind)
                 if start is None:
-                    start = i
-                value = token.group()
-                words.append(Token(value, value, mapper(i, end)))
+                    start = begin
+                raw = token.group(kind)
+                value = _unquote(raw) if _QUOTING.search(raw) else raw
+                words.append(Token(raw, value, mapper(begin, end)))
                 last_end = end
             elif kind == "op":
-                finish(token.group())
+                finish(token.group(kind))
             i = end
             continue
         c = text[i]

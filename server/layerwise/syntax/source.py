@@ -30,7 +30,7 @@ def _units(text: str, encoding: Encoding) -> int:
 class SourceText:
     """Immutable text plus the offsets where each line starts."""
 
-    __slots__ = ("text", "line_starts", "_content_ends", "newline")
+    __slots__ = ("text", "line_starts", "line_ends", "newline")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -44,7 +44,8 @@ class SourceText:
                 newline = match.group()
         ends.append(len(text))
         self.line_starts: list[int] = starts
-        self._content_ends: list[int] = ends
+        #: Offset just before each line's terminator.
+        self.line_ends: list[int] = ends
         #: The document's own line ending (the first one found), used by fixes.
         self.newline: str = newline or "\n"
 
@@ -57,10 +58,10 @@ class SourceText:
 
     def line_end(self, line: int) -> int:
         """Offset just before the line's terminator."""
-        return self._content_ends[line]
+        return self.line_ends[line]
 
     def line_text(self, line: int) -> str:
-        return self.text[self.line_starts[line] : self._content_ends[line]]
+        return self.text[self.line_starts[line] : self.line_ends[line]]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset) - 1
@@ -69,7 +70,7 @@ class SourceText:
         """(line, code-point column) of an offset; offsets inside a CRLF clamp to line end."""
         offset = max(0, min(offset, len(self.text)))
         line = self.line_of(offset)
-        column = min(offset, self._content_ends[line]) - self.line_starts[line]
+        column = min(offset, self.line_ends[line]) - self.line_starts[line]
         return line, column
 
     def offset(self, line: int, column: int) -> int:
@@ -79,7 +80,7 @@ class SourceText:
         if line >= len(self.line_starts):
             return len(self.text)
         start = self.line_starts[line]
-        return min(start + max(column, 0), self._content_ends[line])
+        return min(start + max(column, 0), self.line_ends[line])
 
     def to_client(self, offset: int, encoding: Encoding = "utf-16") -> tuple[int, int]:
         """(line, character) in the client's position encoding."""
@@ -96,7 +97,7 @@ class SourceText:
         if line >= len(self.line_starts):
             return len(self.text)
         start = self.line_starts[line]
-        end = self._content_ends[line]
+        end = self.line_ends[line]
         content = self.text[start:end]
         if encoding == "utf-32" or content.isascii():
             return start + min(max(character, 0), len(content))

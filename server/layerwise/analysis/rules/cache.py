@@ -36,9 +36,14 @@ def _options(command: ShellCommand) -> list[str]:
     return [w.value for w in command.arguments if w.value.startswith("-")]
 
 
+_INSTALLERS = frozenset({"npm", "yarn", "pnpm", "pip", "pip3", "python", "python3", "pipenv", "poetry", "uv", "go", "bundle", "composer", "mvn", "mvnw", "gradle", "gradlew", "cargo"})  # fmt: skip
+
+
 def dependency_install(command: ShellCommand) -> str | None:
     """The ecosystem whose manifest-driven dependency install ``command`` runs, if any."""
     program = command.program
+    if program not in _INSTALLERS:
+        return None
     args = _positional(command)
     opts = _options(command)
     sub = args[0] if args else None

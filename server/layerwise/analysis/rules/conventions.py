@@ -60,8 +60,16 @@ _OPENERS = frozenset({"if", "while", "until", "for", "case", "{"})
 _CLOSERS = frozenset({"fi", "done", "esac", "}"})
 
 
-def _placed(script: ShellScript) -> list[_Placed]:
+def _placed(ctx: LintContext, script: ShellScript) -> list[_Placed]:
     """Commands with where they sit: subshells, ``case`` patterns, compound commands."""
+    key = ("placed", id(script))
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _place(script)
+    return found  # type: ignore[return-value]
+
+
+def _place(script: ShellScript) -> list[_Placed]:
     out: list[_Placed] = []
     subshell = 0
     case_depth = 0
@@ -235,7 +243,7 @@ def _useless_cd(ctx: LintContext) -> Iterator[Violation]:
         if not _posix_run(ctx, ins) or ins.heredocs:
             continue
         assert ins.shell is not None
-        placed = _placed(ins.shell)
+        placed = _placed(ctx, ins.shell)
         if not placed:
             continue
         last = placed[-1]
@@ -300,7 +308,7 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
         if not _posix_run(ctx, ins):
             continue
         assert ins.shell is not None
-        placed = _placed(ins.shell)
+        placed = _placed(ctx, ins.shell)
         index = 0
         while index < len(placed) and placed[index].command.program == "set":
             index += 1
@@ -477,7 +485,7 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
         if shell_state is None or shell_state:
             continue
         assert ins.shell is not None
-        placed = _placed(ins.shell)
+        placed = _placed(ctx, ins.shell)
         pipefail_at = min(
             (p.command.span.start for p in placed if _sets_pipefail(p.command)),
             default=None,
