@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layerwise.syntax import Dockerfile, Instruction, Span, parse
+from layerwise.syntax.model import OffsetMap
 
 
 def sl(text: str, span: Span | None) -> str | None:
@@ -1199,3 +1200,40 @@ def test_single_line_instruction_spans_slice_to_their_raw_text(text: str) -> Non
             for command in ins.shell.commands:
                 for word in command.words:
                     assert text[word.span.start : word.span.end] == word.raw
+
+
+# -- offset maps -----------------------------------------------------------------------
+
+
+@st.composite
+def _segments_and_span(draw: st.DrawFn) -> tuple[list[tuple[int, int, int]], int, int, int]:
+    lengths = draw(st.lists(st.integers(0, 6), min_size=1, max_size=5))
+    segments = []
+    logical = source = 0
+    for length in lengths:
+        source += draw(st.integers(0, 4))  # the continuation and skipped lines
+        segments.append((logical, source, length))
+        logical += length
+        source += length
+    base = draw(st.integers(0, logical))
+    start = draw(st.integers(0, logical - base + 1))
+    end = draw(st.integers(0, logical - base + 1))
+    return segments, base, start, end
+
+
+@given(_segments_and_span())
+def test_fast_span_mapper_agrees_with_the_segment_search(
+    case: tuple[list[tuple[int, int, int]], int, int, int],
+) -> None:
+    segments, base, start, end = case
+    offsets = OffsetMap(segments)
+    expected_start = offsets.start(base + start)
+    if end <= start:
+        assert offsets.mapper(base)(start, end) == Span(expected_start, expected_start)
+    else:
+        assert offsets.mapper(base)(start, end) == Span(expected_start, offsets.end(base + end))
+    # Every logical character maps to the source character it came from.
+    text_at = {src + i: lo + i for lo, src, length in segments for i in range(length)}
+    for index in range(start, end):
+        if base + index < sum(length for *_, length in segments):
+            assert text_at[offsets.mapper(base)(index, index + 1).start] == base + index

@@ -66,6 +66,22 @@ def severity_for(rule: Rule, options: LintOptions) -> Severity:
     return rule.severity
 
 
+_DEFAULT_OPTIONS = LintOptions()
+# The last (rules, options) selection: editors and the CLI lint many documents with
+# the same rules and options, so choosing rules and severities happens once.
+_selection: tuple[Sequence[Rule], LintOptions, list[tuple[Rule, Severity]]] | None = None
+
+
+def _selected(rules: Sequence[Rule], options: LintOptions) -> list[tuple[Rule, Severity]]:
+    global _selection
+    last = _selection  # one read: another thread may replace it
+    if last is not None and last[0] is rules and last[1] is options:
+        return last[2]
+    chosen = [(rule, severity_for(rule, options)) for rule in enabled_rules(rules, options)]
+    _selection = (rules, options, chosen)
+    return chosen
+
+
 def lint_document(
     doc: Dockerfile,
     rules: Sequence[Rule],
@@ -73,15 +89,17 @@ def lint_document(
     path: Path | None = None,
     project: Project | None = None,
 ) -> LintResult:
-    options = options or LintOptions()
+    options = options or _DEFAULT_OPTIONS
     ctx = LintContext(doc, path, project, options)
     suppressions = Suppressions.of(doc, options.allow_pragmas)
+    whole_file = suppressions.affects_whole_rules()
     findings: list[Finding] = []
     failures: list[tuple[Rule, str]] = []
-    for rule in enabled_rules(rules, options):
-        if suppressions.rule_skipped(rule):
-            continue
-        severity = suppressions.severity(rule, severity_for(rule, options))
+    for rule, severity in _selected(rules, options):
+        if whole_file:
+            if suppressions.rule_skipped(rule):
+                continue
+            severity = suppressions.severity(rule, severity)
         try:
             for violation in rule.check(ctx):
                 findings.append(

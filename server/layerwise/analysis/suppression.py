@@ -132,6 +132,10 @@ class Suppressions:
                     result.file_wide.extend(pragma.selectors)
         return result
 
+    def affects_whole_rules(self) -> bool:
+        """File-wide pragmas or a ``check`` directive may skip rules or raise severities."""
+        return bool(self.file_wide or self.check.skip or self.check.error)
+
     def rule_skipped(self, rule: Rule) -> bool:
         """The whole rule is off for this file."""
         return self.check.skips(rule) or any(rule.matches(s) for s in self.file_wide)

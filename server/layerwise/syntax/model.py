@@ -8,9 +8,10 @@ The model is immutable; :func:`layerwise.syntax.parser.parse` builds it and neve
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 if TYPE_CHECKING:
     from .shell import ShellScript
@@ -37,6 +38,13 @@ class Token(NamedTuple):
     raw: str
     value: str
     span: Span
+
+
+# Constructors for the hot paths (one per word on every keystroke): they build the
+# tuple in C, skipping the Python-level ``__new__`` that NamedTuple generates.
+# ``make_span((start, end))`` == ``Span(start, end)``.
+make_span = cast("Callable[[tuple[int, int]], Span]", partial(tuple.__new__, Span))
+make_token = cast("Callable[[tuple[str, str, Span]], Token]", partial(tuple.__new__, Token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +153,31 @@ class OffsetMap:
             first = source[seg] + delta
         seg = bisect_right(logical, end - 1) - 1
         return Span(first, source[seg] + (end - logical[seg]))
+
+    def mapper(self, base: int) -> Callable[[int, int], Span]:
+        """``span`` for offsets relative to logical ``base``, made fast for many calls."""
+        logical, source = self._logical, self._source
+        if len(logical) == 1:  # one physical line: a plain shift
+            shift = source[0] + base
+
+            def shifted(start: int, end: int) -> Span:
+                return make_span((shift + start, shift + (end if end > start else start)))
+
+            return shifted
+        span = self.span
+
+        def searched(start: int, end: int) -> Span:
+            start += base
+            end += base
+            if end <= start or start < 0:
+                return span(start, end)
+            first = bisect_right(logical, start) - 1
+            last = bisect_right(logical, end - 1) - 1
+            return make_span(
+                (source[first] + start - logical[first], source[last] + end - logical[last])
+            )
+
+        return searched
 
 
 @dataclass(frozen=True, eq=False)

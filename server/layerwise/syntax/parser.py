@@ -26,6 +26,7 @@ from .model import (
     Stage,
     SyntaxIssue,
     Token,
+    make_token,
 )
 from .shell import ShellScript, split_shell
 from .source import SourceText
@@ -389,7 +390,6 @@ class _Parser:
     def _specialise(self, ins: Instruction, logical: str) -> Instruction:
         keyword = ins.keyword
         args = ins.args
-        base = ins.args_offset
         if keyword in KNOWN_INSTRUCTIONS:
             allowed = INSTRUCTION_FLAGS.get(keyword, frozenset())
             for flag in ins.flags:
@@ -410,12 +410,11 @@ class _Parser:
             exec_args = self._exec_form(ins)
             if exec_args is not None:
                 return _replace(ins, exec_args=exec_args)
+        to_span = ins.offsets.mapper(ins.args_offset)
         if keyword in SHELL_INSTRUCTIONS:
-            return _replace(ins, shell=split_shell(args, ins.args_to_span))
+            return _replace(ins, shell=split_shell(args, to_span))
         raw_words = split_words(args, self.escape)
-        words = tuple(
-            Token(args[s:e], v, ins.offsets.span(base + s, base + e)) for s, e, v in raw_words
-        )
+        words = tuple([make_token((args[s:e], v, to_span(s, e))) for s, e, v in raw_words])
         ins = _replace(ins, words=words)
         if keyword in ("ENV", "LABEL", "ARG"):
             return _replace(ins, pairs=self._pairs(ins, raw_words))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .model import Span, Token
+from .model import Span, Token, make_token
 
 SpanMapper = Callable[[int, int], Span]
 
@@ -355,7 +355,7 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
                     start = begin
                 raw = token.group(kind)
                 value = _unquote(raw) if _QUOTING.search(raw) else raw
-                words.append(Token(raw, value, mapper(begin, end)))
+                words.append(make_token((raw, value, mapper(begin, end))))
                 last_end = end
             elif kind == "op":
                 finish(token.group(kind))
@@ -417,7 +417,7 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
             value = c
         if start is None:
             start = i
-        words.append(Token(text[i:end], value, mapper(i, end)))
+        words.append(make_token((text[i:end], value, mapper(i, end))))
         last_end = end
         i = end
     finish(None)

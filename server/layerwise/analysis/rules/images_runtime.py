@@ -407,6 +407,8 @@ def _pip_installs_packages(command: ShellCommand) -> bool:
 
 
 def _node_installs(command: ShellCommand) -> bool:
+    if command.program not in ("npm", "yarn", "pnpm"):
+        return False
     args = [w.value for w in command.arguments]
     sub = next((a for a in args if not a.startswith("-")), None)
     if command.program == "npm":

@@ -216,12 +216,15 @@ def _env_declared(ctx: LintContext, ins: Instruction, *names: str) -> bool:
 
 
 def _pip_install(command: ShellCommand) -> bool:
-    args = [w.value for w in command.arguments]
     if command.program in ("pip", "pip3"):
-        return bool(args) and args[0] == "install"
-    if command.program is not None and re.fullmatch(r"python[0-9.]*", command.program):
-        return args[:3] == ["-m", "pip", "install"]
+        args = command.arguments
+        return bool(args) and args[0].value == "install"
+    if command.program is not None and _PYTHON.fullmatch(command.program):
+        return [w.value for w in command.arguments[:3]] == ["-m", "pip", "install"]
     return False
+
+
+_PYTHON = re.compile(r"python[0-9.]*")
 
 
 def _pip_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
@@ -279,26 +282,28 @@ def _apk_clean(command: ShellCommand) -> bool:
 
 
 def _pip_clean(command: ShellCommand) -> bool:
-    args = _args(command)
-    if command.program is not None and re.fullmatch(r"python[0-9.]*", command.program):
+    if command.program in ("pip", "pip3"):
+        args = _args(command)
+    elif command.program is not None and _PYTHON.fullmatch(command.program):
+        args = _args(command)
         args = args[2:] if args[:2] == ["-m", "pip"] else []
-    elif command.program not in ("pip", "pip3"):
+    else:
         return False
     return args[:2] in (["cache", "purge"], ["cache", "remove"])
 
 
 def _npm_clean(command: ShellCommand) -> bool:
+    if command.program != "npm":
+        return False
     args = [a for a in _args(command) if not a.startswith("-")]
-    return (
-        command.program == "npm"
-        and args[:1] == ["cache"]
-        and args[1:2] in (["clean"], ["clear"], ["rm"])
-    )
+    return args[:1] == ["cache"] and args[1:2] in (["clean"], ["clear"], ["rm"])
 
 
 def _yarn_clean(command: ShellCommand) -> bool:
+    if command.program != "yarn":
+        return False
     args = [a for a in _args(command) if not a.startswith("-")]
-    return command.program == "yarn" and args[:2] == ["cache", "clean"]
+    return args[:2] == ["cache", "clean"]
 
 
 def _never(command: ShellCommand) -> bool:
@@ -323,6 +328,14 @@ _CACHES = (
            ("yarn",), _yarn_fills, _yarn_clean),
 )  # fmt: skip
 _CACHE = {cache.key: cache for cache in _CACHES}
+# Programs any cache's ``fills`` or ``empties`` recognises (and python*, see _PYTHON).
+_CACHE_PROGRAMS = frozenset({*_APT, "apk", *_RPM, "zypper", "pip", "pip3", "npm", "yarn"})
+
+
+def _may_touch_caches(command: ShellCommand) -> bool:
+    program = command.program
+    return program is not None and (program in _CACHE_PROGRAMS or bool(_PYTHON.match(program)))
+
 
 _RM_OPTIONS = re.compile(r"-[rRfvd]+|--recursive|--force|--verbose|--dir|--")
 
@@ -374,7 +387,11 @@ def _empties(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[s
 
 
 def _compute_empties(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
-    found = {cache.key for cache in _CACHES if cache.empties(command)}
+    found = (
+        {cache.key for cache in _CACHES if cache.empties(command)}
+        if _may_touch_caches(command)
+        else set()
+    )
     paths = [p for p in _rm_paths(ctx, ins, command) if p is not None]
     if paths:
         home = _home(ctx, ins)
@@ -385,6 +402,8 @@ def _compute_empties(ctx: LintContext, ins: Instruction, command: ShellCommand) 
 
 
 def _fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
+    if not _may_touch_caches(command):
+        return set()
     return {cache.key for cache in _CACHES if cache.fills(ctx, ins, command)}
 
 
@@ -401,8 +420,9 @@ def _compute_left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellC
     commands = ctx.commands(ins)
     home = _home(ctx, ins)
     left: dict[str, ShellCommand] = {}
+    candidates = [c for c in commands if _may_touch_caches(c)]
     for cache in _CACHES:
-        fillers = [c for c in commands if cache.fills(ctx, ins, c)]
+        fillers = [c for c in candidates if cache.fills(ctx, ins, c)]
         if not fillers or ctx.mounted(ins, cache.paths(home)):
             continue
         last = fillers[-1].span.start
