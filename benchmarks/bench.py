@@ -63,27 +63,36 @@ def synthetic_dockerfile(lines: int = 300) -> str:
 # -- (a) -------------------------------------------------------------------------------
 
 
-def bench_in_process(files: list[Path]) -> dict[str, float]:
+def bench_in_process(files: list[Path], repeat: int = 3) -> dict[str, float]:
+    """Per file, the median of ``repeat`` timings, each taken in its own pass over the
+    corpus: a pause of the machine (another process, the hypervisor) lands in one pass
+    and does not count as that file's cost, while a file that is slow every time does."""
     from layerwise.analysis import lint_text
 
     texts = [p.read_bytes().decode("utf-8", "surrogateescape") for p in files]
     for text in texts[:20]:  # warm up imports and caches
         lint_text(text)
-    times = []
-    for text in texts:
-        start = time.perf_counter()
-        lint_text(text)
-        times.append((time.perf_counter() - start) * 1000)
+    runs: list[list[float]] = [[] for _ in texts]
+    for _ in range(max(1, repeat)):
+        for index, text in enumerate(texts):
+            start = time.perf_counter()
+            lint_text(text)
+            runs[index].append((time.perf_counter() - start) * 1000)
+    times = [statistics.median(r) for r in runs]
     return {
         "files": len(times),
         "median_ms": statistics.median(times),
         "p99_ms": pct(times, 0.99),
         "total_ms": sum(times),
+        "max_ms": max(times),
     }
 
 
 def bench_hadolint(files: list[Path], sample: int) -> dict[str, float] | None:
-    exe = shutil.which("hadolint")
+    # On PATH, or next to this interpreter (a virtualenv's bin/ need not be on PATH).
+    exe = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=str(Path(sys.executable).parent)
+    )
     if exe is None or not files:
         return None
     step = max(1, len(files) // sample)
@@ -228,15 +237,19 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=300)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--peer-sample", type=int, default=40)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="passes over the corpus for (a); per-file median"
+    )
     args = parser.parse_args()
 
     files = corpus_files(args.corpus)
     print(f"corpus: {args.corpus} ({len(files)} files)")
     if files:
-        a = bench_in_process(files)
+        a = bench_in_process(files, args.repeat)
         print(
             f"(a) parse+lint per file: median {a['median_ms']:.2f} ms, p99 {a['p99_ms']:.2f} ms, "
-            f"total {a['total_ms']:.0f} ms over {a['files']} files  [target p99 < {TARGETS['a_p99_ms']} ms]"
+            f"max {a['max_ms']:.2f} ms, total {a['total_ms']:.0f} ms over {a['files']} files "
+            f"(per file: median of {args.repeat} passes)  [target p99 < {TARGETS['a_p99_ms']} ms]"
         )
         peer = bench_hadolint(files, args.peer_sample)
         if peer:

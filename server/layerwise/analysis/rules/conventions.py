@@ -36,6 +36,14 @@ def _posix_run(ctx: LintContext, ins: Instruction) -> bool:
     """A shell-form RUN that a POSIX shell executes (not Windows, not PowerShell)."""
     if ins.keyword != "RUN" or ins.is_exec_form or ins.shell is None:
         return False
+    key = ("posix_run", id(ins))
+    known = ctx.memo.get(key)
+    if known is None:
+        known = ctx.memo[key] = _runs_posix_shell(ctx, ins)
+    return known  # type: ignore[return-value]
+
+
+def _runs_posix_shell(ctx: LintContext, ins: Instruction) -> bool:
     stage = ctx.doc.stage_of(ins)
     if stage is not None and ctx.is_windows(stage):
         return False

@@ -82,7 +82,17 @@ def _make_run(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instructi
     return _Run(owner, ins, stage, commands, False, _conditional_commands(commands))
 
 
-def _runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool = False) -> Iterator[_Run]:
+def _runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool = False) -> list[_Run]:
+    """The RUNs of ``stages`` (ONBUILD triggers too when asked), shared between rules."""
+    stages = tuple(stages)
+    key = ("runs", tuple(stage.index for stage in stages), triggers)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = list(_find_runs(ctx, stages, triggers))
+    return found  # type: ignore[return-value]
+
+
+def _find_runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool) -> Iterator[_Run]:
     for stage in stages:
         for owner in stage.instructions:
             ins = owner
@@ -1037,12 +1047,17 @@ _CLASSIC = re.compile(
 
 def _yarn_flavor(ctx: LintContext) -> str | None:
     """Which Yarn the file uses: ``berry`` (2+), ``classic`` (1) or ``None`` (unknown)."""
-    text = ctx.text
-    if _BERRY.search(text):
-        return "berry"
-    if _CLASSIC.search(text):
-        return "classic"
-    return None
+    key = ("yarn_flavor",)
+    if key not in ctx.memo:
+        text = ctx.text
+        flavor = None
+        # Every pattern names yarn (any case), .pnp or --immutable; most files do neither.
+        if "yarn" in text or "YARN" in text or ".pnp" in text or "--immutable" in text:
+            flavor = (
+                "berry" if _BERRY.search(text) else "classic" if _CLASSIC.search(text) else None
+            )
+        ctx.memo[key] = flavor
+    return ctx.memo[key]  # type: ignore[return-value]
 
 
 def _deliberate(value: str | None) -> bool:

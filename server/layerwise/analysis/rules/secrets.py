@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -20,13 +21,19 @@ _NOT_THE_SECRET = frozenset(
 _PUBLIC = re.compile(r"(?:^|_)(?:gpg|pgp|public|pub|asc|keyring|keyserver|signing)(?:_|$)", re.I)
 
 
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_SEPARATORS = re.compile(r"[_\-.]+")
+
+
 def _parts(name: str) -> list[str]:
     # NPM_TOKEN, npmToken, npm-token -> ["npm", "token"]
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    return [p for p in re.split(r"[_\-.]+", spaced) if p]
+    spaced = _CAMEL.sub(r"\1_\2", name)
+    return [p for p in _SEPARATORS.split(spaced) if p]
 
 
+@functools.lru_cache(maxsize=4096)
 def looks_secret(name: str) -> bool:
+    """The variable name suggests a secret value (a pure function of the name)."""
     parts = [p.lower() for p in _parts(name)]
     if not parts or _PUBLIC.search(name.lower().replace("-", "_")):
         return False
