@@ -21,7 +21,29 @@ def found(text: str, code: str) -> list[tuple[str, str]]:
             "does not take 'size'",
         ),
         ("--mount=type=volume,target=/x", "type=volume,target=/x", "is not one of"),
-        ("--mount=type=tmpfs,target=/t,id=x", "type=tmpfs,target=/t,id=x", "does not take 'id'"),
+        ("--mount=type=tmpfs,target=/t,mode=0755", "type=tmpfs,target=/t,mode=0755", "take 'mode'"),
+        (
+            "--mount=type=bind,target=/t,sharing=locked",
+            "type=bind,target=/t,sharing=locked",
+            "take 'sharing'",
+        ),
+        ("--mount=type=cache,target=/c,size=1g", "type=cache,target=/c,size=1g", "take 'size'"),
+        (
+            "--mount=type=cache,target=/c,required",
+            "type=cache,target=/c,required",
+            "take 'required'",
+        ),
+        ("--mount=type=cache,target=/c,tgt=/d", "type=cache,target=/c,tgt=/d", "option 'tgt'"),
+        ("--mount=type=cache,target=/c,id", "type=cache,target=/c,id", "needs a value"),
+        ("--mount=type=cache,target=/c,uid=app", "type=cache,target=/c,uid=app", "numeric user id"),
+        ("--mount=type=cache,target=/c,mode=755x", "type=cache,target=/c,mode=755x", "octal"),
+        ("--mount=type=tmpfs,target=/t,size=lots", "type=tmpfs,target=/t,size=lots", "a size"),
+        ("--mount=type=bind,target=/t,ro=yes", "type=bind,target=/t,ro=yes", "true or false"),
+        ("--mount=type=secret,id=a,from=b", "type=secret,id=a,from=b", "cannot take 'from'"),
+        ("--mount=type=secret,required", "type=secret,required", "needs an id"),
+        ("--mount=type=secret,id=a,source=b", "type=secret,id=a,source=b", "not both"),
+        ("--mount=type=cache,target=/", "type=cache,target=/", "root directory"),
+        ("--mount=type=bind,dst=/.", "type=bind,dst=/.", "root directory"),
         (
             "--mount=type=cache,target=/c,sharing=global",
             "type=cache,target=/c,sharing=global",
@@ -42,6 +64,11 @@ def test_valid_run_flags() -> None:
         "FROM debian:12\n"
         "RUN --mount=type=cache,target=/root/.cache,sharing=locked --mount=type=secret,id=npm,env=NPM_TOKEN "
         "--mount=type=bind,from=build,source=/out,target=/out --mount=from=bin --network=none --mount=type=$T make\n"
+        # BuildKit accepts keys a type does not use, bare booleans and
+        # upper-case keys; a mount without a target covers the working directory.
+        "RUN --mount=type=tmpfs,target=/t,id=x,size=64m --mount=type=bind,ro,source=a,target=b "
+        "--mount=type=cache,TARGET=/c,uid=1000,mode=0700 --mount=type=ssh,required=true "
+        "--mount=type=cache,id=go make\n"
         "COPY --exclude=*.md --exclude=*.txt . /src\n"
     )
     assert found(text, "LW002") == []

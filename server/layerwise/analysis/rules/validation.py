@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -9,13 +11,30 @@ from ...syntax.model import Flag, Instruction, Span
 from ..context import LintContext
 from ..rule import Rule, Severity, Violation
 
-_MOUNT_KEYS = {
-    "bind": {"target", "dst", "destination", "source", "src", "from", "rw", "readwrite", "ro", "readonly"},
-    "cache": {"target", "dst", "destination", "id", "ro", "readonly", "rw", "readwrite", "sharing",
-              "from", "source", "src", "mode", "uid", "gid"},
-    "tmpfs": {"target", "dst", "destination", "size"},
-    "secret": {"id", "target", "dst", "destination", "env", "required", "mode", "uid", "gid"},
-    "ssh": {"id", "target", "dst", "destination", "required", "mode", "uid", "gid"},
+# --mount keys as BuildKit's parser knows them, and the mount types each is limited to
+# (``None``: any type). A key a type does not use but BuildKit accepts (``id`` on a
+# tmpfs mount) is not an error: the build goes on.
+_MOUNT_KEYS: dict[str, frozenset[str] | None] = {
+    "type": None, "from": None, "source": None, "src": None, "target": None, "dst": None,
+    "destination": None, "readonly": None, "ro": None, "readwrite": None, "rw": None,
+    "id": None, "sharing": frozenset({"cache"}), "required": frozenset({"secret", "ssh"}),
+    "size": frozenset({"tmpfs"}), "mode": frozenset({"secret", "ssh", "cache"}),
+    "uid": frozenset({"secret", "ssh", "cache"}), "gid": frozenset({"secret", "ssh", "cache"}),
+    "env": frozenset({"secret"}),
+}  # fmt: skip
+_MOUNT_TYPES = ("bind", "cache", "tmpfs", "secret", "ssh")
+_BARE_MOUNT_KEYS = frozenset({"readonly", "ro", "readwrite", "rw", "required"})
+_BOOLEANS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})  # fmt: skip
+_SIZE = re.compile(r"^\d+(?:\.\d+)?\s*(?:[kKmMgGtTpP][iI]?[bB]?|[bB])?$")
+_MOUNT_VALUES: dict[str, tuple[re.Pattern[str] | frozenset[str], str]] = {
+    "readonly": (_BOOLEANS, "true or false"), "ro": (_BOOLEANS, "true or false"),
+    "readwrite": (_BOOLEANS, "true or false"), "rw": (_BOOLEANS, "true or false"),
+    "required": (_BOOLEANS, "true or false"),
+    "sharing": (frozenset({"shared", "private", "locked"}), "shared, private or locked"),
+    "mode": (re.compile(r"^[0-7]+$"), "an octal file mode such as 0600"),
+    "uid": (re.compile(r"^\d+$"), "a numeric user id"),
+    "gid": (re.compile(r"^\d+$"), "a numeric group id"),
+    "size": (_SIZE, "a size such as 512m or 1g"),
 }  # fmt: skip
 _REPEATABLE = frozenset({"mount", "exclude"})
 _CHOICES = {"network": ("default", "none", "host"), "security": ("insecure", "sandbox")}
@@ -37,28 +56,49 @@ def _value_span(flag: Flag) -> Span:
 
 
 def _mount_problems(ctx: LintContext, ins: Instruction, flag: Flag) -> Iterator[Violation]:
+    """What BuildKit's --mount parser and its mount setup reject."""
     value = flag.value or ""
     if "$" in value:
         return  # expanded at build time
+    where = _value_span(flag)
     fields: dict[str, str | None] = {}
-    for part in value.split(","):
+    for part in next(csv.reader([value]), []):
         key, eq, raw = part.partition("=")
-        fields[key.strip().lower()] = raw if eq else None
-    kind = fields.get("type") or "bind"
-    if kind not in _MOUNT_KEYS:
-        yield Violation(
-            _value_span(flag),
-            f"--mount type '{kind}' is not one of {', '.join(sorted(_MOUNT_KEYS))}",
-        )
+        fields[key.lower()] = raw if eq else None
+    kind = (fields.get("type") or "bind").lower()
+    if kind not in _MOUNT_TYPES:
+        yield Violation(where, f"--mount type '{kind}' is not one of {', '.join(_MOUNT_TYPES)}")
         return
-    unknown = [k for k in fields if k and k != "type" and k not in _MOUNT_KEYS[kind]]
-    for key in unknown:
-        yield Violation(_value_span(flag), f"--mount type={kind} does not take '{key}'")
-    sharing = fields.get("sharing")
-    if kind == "cache" and sharing is not None and sharing not in ("shared", "private", "locked"):
-        yield Violation(
-            _value_span(flag), f"--mount sharing={sharing}: use shared, private or locked"
-        )
+    for key, raw in fields.items():
+        if key not in _MOUNT_KEYS:
+            yield Violation(where, f"--mount does not know the option '{key}'")
+            continue
+        types = _MOUNT_KEYS[key]
+        if types is not None and kind not in types:
+            yield Violation(where, f"--mount type={kind} does not take '{key}'")
+            continue
+        if raw is None:
+            if key not in _BARE_MOUNT_KEYS:
+                yield Violation(where, f"--mount option '{key}' needs a value: {key}=...")
+            continue
+        expected = _MOUNT_VALUES.get(key)
+        if key == "type" or expected is None:
+            continue
+        allowed, what = expected
+        valid = raw in allowed if isinstance(allowed, frozenset) else allowed.match(raw)
+        if not valid:
+            yield Violation(where, f"--mount {key}={raw}: expected {what}")
+    source = fields.get("source") or fields.get("src")
+    target = fields.get("target") or fields.get("dst") or fields.get("destination")
+    if kind == "secret":
+        if "from" in fields:
+            yield Violation(where, "a secret mount cannot take 'from': secrets come from the build")
+        if not (source or target or fields.get("id")):
+            yield Violation(where, "a secret mount needs an id (or a target) to know which secret")
+        if source and fields.get("id"):
+            yield Violation(where, "a secret mount takes either 'id' or 'source', not both")
+    elif kind != "ssh" and target is not None and posixpath.normpath(target) in ("/", "//"):
+        yield Violation(where, f"--mount target={target}: a mount cannot cover the root directory")
 
 
 def _duration_ms(text: str) -> float:
