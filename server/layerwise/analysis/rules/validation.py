@@ -63,8 +63,8 @@ def _mount_problems(ctx: LintContext, ins: Instruction, flag: Flag) -> Iterator[
     where = _value_span(flag)
     fields: dict[str, str | None] = {}
     for part in next(csv.reader([value]), []):
-        key, eq, raw = part.partition("=")
-        fields[key.lower()] = raw if eq else None
+        key, eq, text = part.partition("=")
+        fields[key.lower()] = text if eq else None
     kind = (fields.get("type") or "bind").lower()
     if kind not in _MOUNT_TYPES:
         yield Violation(where, f"--mount type '{kind}' is not one of {', '.join(_MOUNT_TYPES)}")
