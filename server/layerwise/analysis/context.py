@@ -184,7 +184,10 @@ class LintContext:
             self._program_index[id(instruction)] = index
         if len(programs) == 1:
             return index.get(programs[0], ())
-        return [c for c in instruction.shell.commands if c.program in programs]
+        found = [index[p] for p in dict.fromkeys(programs) if p in index]
+        if len(found) <= 1:
+            return found[0] if found else ()
+        return sorted((c for group in found for c in group), key=lambda c: c.span.start)
 
     def runs(self, stage: Stage) -> list[Instruction]:
         return [ins for ins in stage.instructions if ins.keyword == "RUN"]

@@ -7,6 +7,7 @@ rather than guessing: an unresolved value must never produce a false positive.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -142,14 +143,19 @@ _REFERENCE = re.compile(
 )
 
 
+_WHITESPACE = re.compile(r"\s")
+
+
 def is_valid_reference(reference: str) -> bool:
     """The distribution reference grammar docker uses for image names."""
     return _REFERENCE.match(reference) is not None
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_image(reference: str) -> ImageRef | None:
+    """An image reference split into registry, path, tag and digest (pure; cached)."""
     reference = reference.strip()
-    if not reference or any(c.isspace() for c in reference) or "$" in reference:
+    if not reference or _WHITESPACE.search(reference) or "$" in reference:
         return None
     digest = None
     if "@" in reference:
