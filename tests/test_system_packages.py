@@ -46,6 +46,15 @@ def test_later_cleanup_points_at_the_command_and_the_writer() -> None:
     )
 
 
+def test_dist_clean_in_a_later_layer_is_too_late_and_cleans_the_lists() -> None:
+    text = APT + "RUN apt-get dist-clean\n"
+    finding = only(text, "LW606")
+    assert text[finding.span.start : finding.span.end] == "apt-get dist-clean"
+    assert "apt package lists" in finding.message
+    # In the RUN that updates, it empties the lists: nothing is left behind.
+    assert findings("FROM debian:13\nRUN apt-get update && apt-get dist-clean\n", "LW606") == []
+
+
 def test_later_cleanup_fix_keeps_continuations_comments_and_the_last_line() -> None:
     text = (
         "FROM debian:12\n"

@@ -145,7 +145,8 @@ def _removes_lists(ctx: LintContext, ins: Instruction) -> bool:
     for command in ctx.commands(ins, "rm"):
         if any(_LISTS.match(w.value) for w in command.arguments):
             return True
-    return False
+    # ``apt-get dist-clean`` (apt 2.7+, Debian 13, Ubuntu 24.04) removes the lists too.
+    return bool(apt_commands(ctx, ins, "dist-clean"))
 
 
 def _later_apt_install(ctx: LintContext, ins: Instruction) -> bool:

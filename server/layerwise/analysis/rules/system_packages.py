@@ -306,13 +306,17 @@ def _yarn_clean(command: ShellCommand) -> bool:
     return args[:2] == ["cache", "clean"]
 
 
-def _never(command: ShellCommand) -> bool:
-    return False
+def _apt_dist_clean(command: ShellCommand) -> bool:
+    """``apt-get dist-clean`` (apt 2.7+) removes the package lists with the caches."""
+    if command.program not in ("apt-get", "apt"):
+        return False
+    sub = apt_subcommand(command)
+    return sub is not None and sub.value == "dist-clean"
 
 
 _CACHES = (
     _Cache("apt", "the apt package lists (/var/lib/apt/lists)", ("/var/lib/apt/lists",),
-           _APT + ("apt-cache", "add-apt-repository"), _apt_fills, _never),
+           _APT + ("apt-cache", "add-apt-repository"), _apt_fills, _apt_dist_clean),
     _Cache("apk", "the apk package index (/var/cache/apk)", ("/var/cache/apk",),
            ("apk",), _apk_fills, _apk_clean),
     _Cache("rpm", "the yum/dnf cache (/var/cache/yum, /var/cache/dnf)",
@@ -461,7 +465,7 @@ def _is_cleanup(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bo
         return bool(paths) and all(p is not None for p in paths)
     if command.program in ("apt-get", "apt"):
         sub = apt_subcommand(command)
-        return sub is not None and sub.value in ("clean", "autoclean")
+        return sub is not None and sub.value in ("clean", "autoclean", "dist-clean")
     program = command.program or ""
     if program not in _CLEANING_PROGRAMS and not program.startswith("python"):
         return False
