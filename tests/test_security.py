@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from layerwise.analysis import FileSystemProject, Finding, LintOptions, fix_text, lint_text
-from layerwise.analysis.rules.security import IgnoreMatcher, valid_glob
+from layerwise.analysis.dockerignore import IgnoreMatcher, valid_glob
 
 
 def findings(text: str, code: str, **kwargs: object) -> list[Finding]:

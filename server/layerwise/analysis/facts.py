@@ -8,6 +8,7 @@ rather than guessing: an unresolved value must never produce a false positive.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,6 +142,15 @@ _REFERENCE = re.compile(
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"  # tag
     r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"  # digest
 )
+
+
+def clean_path(path: str) -> str:
+    """Go's ``path.Clean``, which BuildKit applies to paths (POSIX ``normpath`` keeps a
+    leading ``//``; Go does not)."""
+    cleaned = posixpath.normpath(path) if path else "."
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    return cleaned
 
 
 _WHITESPACE = re.compile(r"\s")

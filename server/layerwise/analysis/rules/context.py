@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ...syntax.model import Instruction, Token
 from ..context import LintContext
+from ..dockerignore import find_dockerignore
 from ..rule import FileChange, Fix, Rule, Severity, Violation
 
 # What no image needs and no build step should read: version control, local secrets,
@@ -65,13 +66,8 @@ def whole_context_source(ins: Instruction) -> Token | None:
 
 
 def has_dockerignore(ctx: LintContext) -> bool:
-    """An ignore file BuildKit would read: ``<Dockerfile name>.dockerignore`` next to the
-    Dockerfile, or ``.dockerignore`` in its folder or a parent (the context root may be any)."""
-    assert ctx.path is not None and ctx.project is not None
-    specific = ctx.path.parent / f"{ctx.path.name}.dockerignore"
-    if specific.is_file():
-        return True
-    return ctx.project.find_upward(ctx.path.parent, (".dockerignore",)) is not None
+    """An ignore file BuildKit would read exists (see :func:`find_dockerignore`)."""
+    return find_dockerignore(ctx) is not None
 
 
 def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:

@@ -255,24 +255,6 @@ def _npm_config(env: dict[str, str | None], key: str) -> tuple[bool, str | None]
     return False, None
 
 
-def _mount_targets(ctx: LintContext, run: _Run) -> list[str | None]:
-    """Targets of cache and tmpfs mounts: their content never enters the layer."""
-    targets: list[str | None] = []
-    for flag in run.ins.flags:
-        if flag.name != "mount" or not flag.value:
-            continue
-        options: dict[str, str] = {}
-        for part in flag.value.split(","):
-            key, _, value = part.partition("=")
-            options[key.strip().lower()] = value.strip().strip("\"'")
-        if options.get("type", "bind") not in ("cache", "tmpfs"):
-            continue
-        target = options.get("target") or options.get("dst") or options.get("destination")
-        if target:
-            targets.append(ctx.resolve(run.owner, target))
-    return targets
-
-
 _HOME = r"(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)"
 _HOME_DIR = re.compile(rf"^{_HOME}$")
 _HOME_CACHE = re.compile(rf"^{_HOME}/\.cache$")
@@ -306,7 +288,7 @@ class _Cache:
 
 
 def _cache_mounted(ctx: LintContext, run: _Run, cache: _Cache) -> bool:
-    return any(cache.covered_by(target) for target in _mount_targets(ctx, run))
+    return any(cache.covered_by(target) for target in ctx.mount_targets(run.ins))
 
 
 def _removes(ctx: LintContext, run: _Run, cache: _Cache) -> bool:

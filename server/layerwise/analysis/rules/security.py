@@ -19,6 +19,8 @@ from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
 from ...syntax.source import SourceText
 from ..context import LintContext
+from ..dockerignore import IgnoreMatcher, IgnorePattern, load_dockerignore
+from ..facts import clean_path as _clean
 from ..rule import Edit, FileChange, Fix, Related, Rule, Severity, Violation
 from .context import copy_sources, whole_context_source
 
@@ -56,14 +58,6 @@ def _copy_dest(ins: Instruction) -> Token | None:
 
 def _has_glob(path: str) -> bool:
     return any(c in _GLOB_CHARS for c in path)
-
-
-def _clean(path: str) -> str:
-    """Go's ``path.Clean`` (POSIX ``normpath`` keeps a leading ``//``)."""
-    cleaned = posixpath.normpath(path) if path else "."
-    if cleaned.startswith("//"):
-        cleaned = "/" + cleaned.lstrip("/")
-    return cleaned
 
 
 def _option_values(
@@ -869,235 +863,6 @@ def _secret_removed_later(ctx: LintContext) -> Iterator[Violation]:
 
 # -- .dockerignore (LW402, LW403) --------------------------------------------------------
 
-_REGEX_ESCAPE = frozenset(".+()|{}$")
-
-
-@dataclass(frozen=True)
-class IgnorePattern:
-    text: str  # the cleaned pattern, without ``!``
-    exclusion: bool  # a ``!`` re-inclusion
-    line: int
-    kind: str  # exact, prefix, suffix, regexp
-    regex: re.Pattern[str] | None
-
-    @property
-    def dirs(self) -> list[str]:
-        return self.text.split("/")
-
-    def match(self, path: str) -> bool:
-        if self.kind == "exact":
-            return path == self.text
-        if self.kind == "prefix":
-            return path.startswith(self.text[:-2])
-        if self.kind == "suffix":
-            suffix = self.text[2:]
-            if path.endswith(suffix):
-                return True
-            return suffix[:1] == "/" and path == suffix[1:]
-        assert self.regex is not None
-        return self.regex.match(path) is not None
-
-
-def _class_char(text: str, i: int) -> int | None:
-    """Index after one character of a ``[...]`` class, or ``None`` where Go's Match errs."""
-    if i >= len(text) or text[i] in "-]":
-        return None
-    if text[i] == "\\":
-        i += 1
-        if i >= len(text):
-            return None
-    return i + 1
-
-
-def valid_glob(text: str) -> bool:
-    """The syntax check of Go's ``filepath.Match``, which BuildKit runs on every pattern."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            if i + 1 >= n:
-                return False
-            i += 2
-            continue
-        if ch != "[":
-            i += 1
-            continue
-        i += 1
-        if i < n and text[i] == "^":
-            i += 1
-        ranges = 0
-        while True:
-            if i < n and text[i] == "]" and ranges > 0:
-                i += 1
-                break
-            after = _class_char(text, i)
-            if after is None:
-                return False
-            i = after
-            if i < n and text[i] == "-":
-                after = _class_char(text, i + 1)
-                if after is None:
-                    return False
-                i = after
-            ranges += 1
-    return True
-
-
-def _compile_pattern(text: str) -> tuple[str, re.Pattern[str] | None]:
-    """moby/patternmatcher's ``Pattern.compile`` for the ``/`` separator."""
-    regex = "^"
-    kind = "exact"
-    i = 0  # counts loop iterations, as the Go scanner loop does
-    pos = 0
-    n = len(text)
-    while pos < n:
-        ch = text[pos]
-        pos += 1
-        if ch == "*":
-            if pos < n and text[pos] == "*":
-                pos += 1
-                if pos < n and text[pos] == "/":
-                    pos += 1
-                if pos >= n:
-                    if kind == "exact":
-                        kind = "prefix"
-                    else:
-                        regex += ".*"
-                        kind = "regexp"
-                else:
-                    regex += "(.*/)?"
-                    kind = "regexp"
-                if i == 0:
-                    kind = "suffix"
-            else:
-                regex += "[^/]*"
-                kind = "regexp"
-        elif ch == "?":
-            regex += "[^/]"
-            kind = "regexp"
-        elif ch in _REGEX_ESCAPE:
-            regex += "\\" + ch
-        elif ch == "\\":
-            if pos < n:
-                regex += "\\" + text[pos]
-                pos += 1
-                kind = "regexp"
-            else:
-                regex += "\\\\"
-        elif ch in "[]":
-            regex += ch
-            kind = "regexp"
-        else:
-            regex += ch
-        i += 1
-    if kind == "regexp":
-        return kind, re.compile(regex + "$", re.S)
-    return kind, None
-
-
-class IgnoreMatcher:
-    """The patterns of a ``.dockerignore`` file, matched as BuildKit matches them."""
-
-    def __init__(self, path: Path, patterns: list[IgnorePattern]) -> None:
-        self.path = path
-        self.patterns = patterns
-
-    @property
-    def exclusions(self) -> bool:
-        return any(p.exclusion for p in self.patterns)
-
-    @classmethod
-    def parse(cls, path: Path, text: str) -> IgnoreMatcher | None:
-        """Parse like ``ignorefile.ReadAll`` + ``patternmatcher.New``; ``None`` if invalid."""
-        patterns = []
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw.lstrip("\ufeff") if number == 1 else raw
-            if line.startswith("#"):
-                continue
-            line = line.strip()
-            if not line:
-                continue
-            exclusion = line.startswith("!")
-            if exclusion:
-                line = line[1:].strip()
-            if line:
-                line = _clean(line)
-                if len(line) > 1 and line.startswith("/"):
-                    line = line[1:]
-            if not line:
-                return None  # BuildKit rejects a bare "!"
-            if not valid_glob(line):
-                return None  # BuildKit fails the build on a malformed pattern
-            try:
-                kind, regex = _compile_pattern(line)
-            except re.error:
-                return None
-            patterns.append(IgnorePattern(line, exclusion, number, kind, regex))
-        return cls(path, patterns)
-
-    def decide(self, path: str) -> IgnorePattern | None:
-        """``MatchesOrParentMatches``: the pattern that excludes ``path``, or ``None``."""
-        matched: IgnorePattern | None = None
-        parent = posixpath.dirname(path) or "."
-        parent_dirs = parent.split("/")
-        for pattern in self.patterns:
-            if pattern.exclusion != (matched is not None):
-                continue
-            hit = pattern.match(path)
-            if not hit and parent != ".":
-                for end in range(1, len(parent_dirs) + 1):
-                    if pattern.match("/".join(parent_dirs[:end])):
-                        hit = True
-                        break
-            if hit:
-                matched = None if pattern.exclusion else pattern
-        return matched
-
-    def may_reinclude_below(self, path: str) -> bool:
-        """Some ``!`` pattern could bring back a file below ``path``."""
-        segs = path.split("/")
-        for pattern in self.patterns:
-            if not pattern.exclusion:
-                continue
-            dirs = pattern.dirs
-            if "**" in pattern.text:
-                return True
-            if len(dirs) > len(segs) and all(
-                _segment_match(glob, name) for glob, name in zip(dirs, segs, strict=False)
-            ):
-                return True
-        return False
-
-
-def _segment_match(glob: str, name: str) -> bool:
-    try:
-        kind, regex = _compile_pattern(glob)
-    except re.error:
-        return True
-    if regex is None:
-        return glob == name
-    return regex.match(name) is not None
-
-
-def _dockerignore(ctx: LintContext) -> IgnoreMatcher | None:
-    """The ignore file BuildKit would use: ``<Dockerfile>.dockerignore`` first, then ``.dockerignore``."""
-    if ctx.path is None or ctx.project is None:
-        return None
-    directory = ctx.path.parent
-    specific = ctx.project.find_upward(directory, (f"{ctx.path.name}.dockerignore",))
-    found = None
-    if specific is not None and specific.parent.resolve() == directory.resolve():
-        found = specific
-    if found is None:
-        found = ctx.project.find_upward(directory, (".dockerignore",))
-    if found is None:
-        return None
-    try:
-        text = found.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    return IgnoreMatcher.parse(found, text)
-
 
 def _context_path(ctx: LintContext, stage: Stage, ins: Instruction, token: Token) -> str | None:
     """A COPY source as a cleaned path relative to the context root; ``None`` if unknown."""
@@ -1147,7 +912,7 @@ def _dockerignore_essentials(ctx: LintContext) -> Iterator[Violation]:
         if token is None:
             continue
         if not loaded:
-            matcher, loaded = _dockerignore(ctx), True
+            matcher, loaded = load_dockerignore(ctx), True
         if matcher is None:
             return
         excludes = [f.value for f in ins.flags if f.name == "exclude" and f.value]
@@ -1195,7 +960,7 @@ def _copy_ignored(ctx: LintContext) -> Iterator[Violation]:
                 if path is None:
                     continue
                 if not loaded:
-                    matcher, loaded = _dockerignore(ctx), True
+                    matcher, loaded = load_dockerignore(ctx), True
                 if matcher is None:
                     return
                 pattern: IgnorePattern | None = None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import posixpath
 import re
 from collections.abc import Iterator
 
 from ...syntax.model import Flag, Instruction, Span
 from ..context import LintContext
+from ..facts import clean_path
 from ..rule import Rule, Severity, Violation
 
 # --mount keys as BuildKit's parser knows them, and the mount types each is limited to
@@ -97,7 +97,7 @@ def _mount_problems(ctx: LintContext, ins: Instruction, flag: Flag) -> Iterator[
             yield Violation(where, "a secret mount needs an id (or a target) to know which secret")
         if source and fields.get("id"):
             yield Violation(where, "a secret mount takes either 'id' or 'source', not both")
-    elif kind != "ssh" and target is not None and posixpath.normpath(target) in ("/", "//"):
+    elif kind != "ssh" and target is not None and clean_path(target) == "/":
         yield Violation(where, f"--mount target={target}: a mount cannot cover the root directory")
 
 
