@@ -14,11 +14,12 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 
 from ...syntax.model import Directive, Instruction, KeyValue, Span, Stage, Token
-from ...syntax.shell import ShellCommand, ShellScript
+from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import block_start, line_indent, stage_shell_is_posix
 from ..facts import ImageRef, parse_image, variable_references
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..shellfacts import Placed, placed_commands
 from .context import copy_sources
 
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
@@ -51,61 +52,6 @@ def _runs_posix_shell(ctx: LintContext, ins: Instruction) -> bool:
 
 
 # -- shell structure -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    command: ShellCommand
-    #: Inside ``( … )``: state changes such as ``cd`` do not outlive the group.
-    subshell: bool
-    #: A word of a ``case`` pattern (``arm64|aarch64)``), not a command.
-    pattern: bool
-    #: Inside ``if``/``while``/``for``/``case``/``{ }`` or a function body.
-    nested: bool
-
-
-_OPENERS = frozenset({"if", "while", "until", "for", "case", "{"})
-_CLOSERS = frozenset({"fi", "done", "esac", "}"})
-
-
-def _placed(ctx: LintContext, script: ShellScript) -> list[_Placed]:
-    """Commands with where they sit: subshells, ``case`` patterns, compound commands."""
-    key = ("placed", id(script))
-    found = ctx.memo.get(key)
-    if found is None:
-        found = ctx.memo[key] = _place(script)
-    return found  # type: ignore[return-value]
-
-
-def _place(script: ShellScript) -> list[_Placed]:
-    out: list[_Placed] = []
-    subshell = 0
-    case_depth = 0
-    compound = 0
-    in_pattern = False
-    for command in script.commands:
-        first = command.words[0].value if command.words else ""
-        if first == "esac" and case_depth:
-            case_depth -= 1
-            in_pattern = False
-        if command.preceded_by == "(" and not in_pattern:
-            subshell += 1
-        if first == "case":
-            case_depth += 1
-            in_pattern = True  # ``case $x in a|b)``: the words after ``in`` are a pattern
-        if first in _OPENERS:
-            compound += 1
-        nested = compound > 0 or case_depth > 0
-        out.append(_Placed(command, subshell > 0, in_pattern, nested))
-        if first in _CLOSERS:
-            compound = max(0, compound - 1)
-        if in_pattern and command.separator == ")":
-            in_pattern = False
-        elif case_depth and command.separator in (";;", ";&", ";;&"):
-            in_pattern = True
-        elif command.separator == ")" and subshell:
-            subshell -= 1
-    return out
 
 
 # -- LW922 / LW923: BuildKit features and the syntax directive -------------------------
@@ -251,7 +197,7 @@ def _useless_cd(ctx: LintContext) -> Iterator[Violation]:
         if not _posix_run(ctx, ins) or ins.heredocs:
             continue
         assert ins.shell is not None
-        placed = _placed(ctx, ins.shell)
+        placed = placed_commands(ctx, ins.shell)
         if not placed:
             continue
         last = placed[-1]
@@ -278,7 +224,7 @@ def _literal_dir(word: Token) -> str | None:
     return raw
 
 
-def _leaves_dir(ctx: LintContext, placed: list[_Placed], index: int, target: str) -> bool:
+def _leaves_dir(ctx: LintContext, placed: list[Placed], index: int, target: str) -> bool:
     """Later commands cd elsewhere or delete the directory: it is a scratch directory."""
     norm = target.rstrip("/") or "/"
     for item in placed[index + 1 :]:
@@ -316,7 +262,7 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
         if not _posix_run(ctx, ins):
             continue
         assert ins.shell is not None
-        placed = _placed(ctx, ins.shell)
+        placed = placed_commands(ctx, ins.shell)
         index = 0
         while index < len(placed) and placed[index].command.program == "set":
             index += 1
@@ -350,7 +296,7 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _workdir_fix(
-    ctx: LintContext, ins: Instruction, placed: list[_Placed], index: int, word: Token
+    ctx: LintContext, ins: Instruction, placed: list[Placed], index: int, word: Token
 ) -> Fix | None:
     directory = _literal_dir(word)
     if directory is None or ins.heredocs or ins.shell is None or ins.shell.error:
@@ -444,9 +390,9 @@ def _shell_has_pipefail(ctx: LintContext, ins: Instruction) -> bool | None:
     return _pipefail_option(args[1:])
 
 
-def _pipelines(placed: list[_Placed]) -> Iterator[list[_Placed]]:
+def _pipelines(placed: list[Placed]) -> Iterator[list[Placed]]:
     """Real pipelines (two or more commands joined by ``|``), case patterns excluded."""
-    current: list[_Placed] = []
+    current: list[Placed] = []
     for item in placed:
         if item.pattern:
             current = []
@@ -493,7 +439,7 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
         if shell_state is None or shell_state:
             continue
         assert ins.shell is not None
-        placed = _placed(ctx, ins.shell)
+        placed = placed_commands(ctx, ins.shell)
         pipefail_at = min(
             (p.command.span.start for p in placed if _sets_pipefail(p.command)),
             default=None,

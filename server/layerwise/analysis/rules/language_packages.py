@@ -22,6 +22,7 @@ from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import append_to_run
 from ..rule import Edit, Fix, Rule, Severity, Violation
+from ..shellfacts import placed_commands
 from .context import copy_sources
 
 # -- RUN instructions and the tool invocations in them ------------------------------
@@ -37,29 +38,6 @@ class _Run:
     exec_form: bool
     #: ids of commands that run only on some paths (if/case/loops, after ``||``).
     conditional: frozenset[int] = field(default=frozenset())
-
-
-def _conditional_commands(commands: Iterable[ShellCommand]) -> frozenset[int]:
-    depth = 0
-    found = set()
-    for command in commands:
-        lead = command.words if command.program_at is None else command.words[: command.program_at]
-        opened = False
-        for word in lead:
-            if word.value in ("fi", "done"):
-                depth = max(0, depth - 1)
-            elif word.value in ("if", "while", "until"):
-                depth += 1
-                opened = True
-        program = command.program
-        if program in ("esac", "done", "fi"):
-            depth = max(0, depth - 1)
-        elif program in ("case", "for", "select"):
-            depth += 1
-            opened = True
-        if depth > 0 or opened or command.preceded_by == "||":
-            found.add(id(command))
-    return frozenset(found)
 
 
 def _run_of(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instruction) -> _Run | None:
@@ -78,8 +56,11 @@ def _make_run(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instructi
         # Exec form: the argument vector is one command, no shell involved.
         command = ShellCommand(ins.exec_args, (), ins.args_span, None, None)
         return _Run(owner, ins, stage, (command,), True)
-    commands = tuple(ctx.commands(ins))
-    return _Run(owner, ins, stage, commands, False, _conditional_commands(commands))
+    if ins.shell is None:  # ``RUN`` without a command
+        return _Run(owner, ins, stage, (), False)
+    where = placed_commands(ctx, ins.shell)
+    conditional = frozenset(id(p.command) for p in where if p.conditional)
+    return _Run(owner, ins, stage, ins.shell.commands, False, conditional)
 
 
 def _runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool = False) -> list[_Run]:
