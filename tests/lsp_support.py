@@ -33,7 +33,11 @@ CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
 
 
 def capabilities(
-    *, pull: bool = False, encodings: list[str] | None = None, configuration: bool = True
+    *,
+    pull: bool = False,
+    encodings: list[str] | None = None,
+    configuration: bool = True,
+    resolve: bool = False,
 ) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(
@@ -56,7 +60,11 @@ def capabilities(
                     code_action_kind=types.ClientCodeActionKindOptions(
                         value_set=["quickfix", "source"]
                     )
-                )
+                ),
+                data_support=resolve,
+                resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+                if resolve
+                else None,
             ),
         ),
     )

@@ -86,6 +86,22 @@ def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
 
 
+def test_json_lists_alternative_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN pip install flask\n")
+    _, out, _ = run(["check", "--format", "json", "--select", "LW630", str(path)], capsys)
+    (record,) = json.loads(out)
+    assert record["fix"]["title"] == "Add --no-cache-dir"
+    (mount,) = record["alternatives"]
+    assert mount["safe"] is True
+    assert mount["edits"] == [
+        {
+            "range": {"start": {"line": 2, "character": 3}, "end": {"line": 2, "character": 3}},
+            "newText": " --mount=type=cache,target=/root/.cache/pip",
+        }
+    ]
+
+
 def test_json_ranges_are_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text("FROM debian:12\nARG X=😀 API_TOKEN\nUSER nobody\n")

@@ -642,3 +642,63 @@ def test_lockfile_detection_treats_added_archives_as_unknown() -> None:
     assert safety(text, "LW640") == [False]
     text = "FROM node:20\nCOPY package.json tsconfig.json .npmrc ./\nRUN npm install\n"
     assert safety(text, "LW640") == [None]
+
+
+# -- cache-mount alternatives (PRACTICES 26) -------------------------------------------
+
+BUILDKIT = "# syntax=docker/dockerfile:1\n"
+
+
+def alternative(text: str, code: str) -> str | None:
+    """The text after applying the finding's first alternative fix, if it has one."""
+    (finding,) = findings(text, code)
+    if not finding.alternatives:
+        return None
+    (edit,) = finding.alternatives[0].edits
+    assert finding.alternatives[0].safe
+    return text[: edit.start] + edit.new_text + text[edit.end :]
+
+
+@pytest.mark.parametrize(
+    "code, run, mounted",
+    [
+        ("LW630", "RUN pip install -r requirements.txt", "/root/.cache/pip"),
+        ("LW632", "RUN uv pip install --system -r requirements.txt", "/root/.cache/uv"),
+        ("LW643", "RUN npm ci", "/root/.npm"),
+        ("LW646", "RUN yarn install", "/usr/local/share/.cache/yarn"),
+    ],
+)
+def test_cache_mount_is_offered_as_an_alternative_where_buildkit_is_used(
+    code: str, run: str, mounted: str
+) -> None:
+    text = BUILDKIT + "FROM python:3.12-slim\nCOPY . /app\n" + run + "\n"
+    assert alternative(text, code) == text.replace(
+        run, run.replace("RUN", f"RUN --mount=type=cache,target={mounted}", 1)
+    )
+    # The rule's own fix stays first: fix-all applies it, not the alternative.
+    assert "--mount" not in fixed(text, code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No BuildKit syntax in the file yet: adding some is not this rule's call.
+        "FROM python:3.12-slim\nRUN pip install -r requirements.txt\n",
+        # A cache mount belongs to root: another user could not write to it.
+        BUILDKIT + "FROM python:3.12-slim\nUSER app\nRUN pip install -r requirements.txt\n",
+        # The cache directory comes from a variable we cannot resolve.
+        BUILDKIT + "FROM python:3.12-slim\nARG DIR\nENV PIP_CACHE_DIR=$DIR\n"
+        "RUN pip install -r requirements.txt\n",
+    ],
+)
+def test_no_cache_mount_alternative(text: str) -> None:
+    assert alternative(text, "LW630") is None
+
+
+def test_cache_mount_follows_an_explicit_cache_directory() -> None:
+    text = (
+        BUILDKIT + "FROM python:3.12-slim\nENV PIP_CACHE_DIR=/cache/pip/\nRUN pip install flask\n"
+    )
+    assert alternative(text, "LW630") == text.replace(
+        "RUN pip", "RUN --mount=type=cache,target=/cache/pip pip"
+    )

@@ -32,6 +32,20 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
 
 
 @pytest_lsp.fixture(config=CONFIG)
+async def resolving_client(lsp_client: LanguageClient, tmp_path: Path):
+    """A client that fetches code action edits lazily (codeAction/resolve), as VS Code does."""
+    lsp_client.set_configuration({"layerwise": {}})
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(resolve=True),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=CONFIG)
 async def pull_client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(
         types.InitializeParams(capabilities=capabilities(pull=True))
@@ -353,3 +367,57 @@ async def test_quickfix_creates_dockerignore(client: LanguageClient, tmp_path: P
         isinstance(content, types.TextDocumentEdit) and content.text_document.uri == operation.uri
     )
     assert ".git\n" in content.edits[0].new_text and "node_modules\n" in content.edits[0].new_text
+
+
+async def _fix_all_actions(client: LanguageClient, uri: str) -> list[types.CodeAction]:
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(
+                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
+            ),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+async def test_fix_all_edit_is_computed_on_resolve(
+    resolving_client: LanguageClient, tmp_path: Path
+):
+    uri = (tmp_path / "Dockerfile").as_uri()
+    text = "FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nUSER nobody\n"
+    _open(resolving_client, uri, text)
+    await wait_for_version(resolving_client, uri, 1)
+    (action,) = await _fix_all_actions(resolving_client, uri)
+    assert action.kind == "source.fixAll.layerwise" and action.edit is None
+    resolved = await resolving_client.code_action_resolve_async(action)
+    assert resolved.edit is not None
+    assert apply_workspace_edit(text, uri, resolved.edit) == (
+        'FROM debian:12\nLABEL org.opencontainers.image.authors="me"\nCOPY a.txt /a.txt\n'
+        "USER nobody\n"
+    )
+    # Nothing to fix: no action at all, so the editor does not resolve in vain.
+    clean = "FROM debian:12\nUSER nobody\n"
+    other = (tmp_path / "Clean.Dockerfile").as_uri()
+    _open(resolving_client, other, clean)
+    await wait_for_version(resolving_client, other, 1)
+    assert await _fix_all_actions(resolving_client, other) == []
+
+
+async def test_alternative_fix_follows_the_preferred_one(client: LanguageClient, tmp_path: Path):
+    uri = (tmp_path / "Dockerfile").as_uri()
+    text = "# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nRUN pip install -r req.txt\nUSER app\n"
+    _open(client, uri, text)
+    diagnostics = await wait_for_version(client, uri, 1)
+    diagnostic = next(d for d in diagnostics if d.code == "LW630")
+    actions = await _actions(client, uri, diagnostic)
+    fixes = [a for a in actions if a.title and not a.title.startswith("Ignore")]
+    assert [(a.title, a.is_preferred) for a in fixes] == [
+        ("Add --no-cache-dir", True),
+        ("Mount a BuildKit cache on /root/.cache/pip instead", False),
+    ]
+    assert fixes[1].edit is not None
+    assert apply_workspace_edit(text, uri, fixes[1].edit) == text.replace(
+        "RUN pip", "RUN --mount=type=cache,target=/root/.cache/pip pip"
+    )

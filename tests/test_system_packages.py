@@ -475,3 +475,28 @@ def test_windows_stages_are_skipped(code: str) -> None:
         "dnf install b && zypper in c && zypper dup\nRUN rm -rf /var/lib/apt/lists/*\n"
     )
     assert findings(text, code) == []
+
+
+# -- cache-mount alternatives (PRACTICES 26) -------------------------------------------
+
+
+def test_apt_lists_and_yum_cache_offer_a_cache_mount_where_buildkit_is_used() -> None:
+    apt = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN apt-get update && apt-get install -y curl\n"
+    finding = only(apt, "LW605")
+    (mount,) = finding.alternatives
+    (edit,) = mount.edits
+    assert apt[: edit.start] + edit.new_text + apt[edit.end :] == apt.replace(
+        "RUN apt-get", "RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get"
+    )
+    # A later RUN that installs without updating needs the lists: both fixes are unsafe.
+    later = only(apt + "RUN apt-get install -y git\n", "LW605")
+    assert later.fix is not None and not later.fix.safe and not later.alternatives[0].safe
+
+    yum = "# syntax=docker/dockerfile:1\nFROM centos:7\nRUN yum install -y httpd\n"
+    (mount,) = only(yum, "LW613").alternatives
+    assert [e.new_text for e in mount.edits] == [
+        " --mount=type=cache,target=/var/cache/yum --mount=type=cache,target=/var/cache/dnf"
+    ]
+    assert (
+        findings(yum.replace("# syntax=docker/dockerfile:1\n", ""), "LW613")[0].alternatives == ()
+    )

@@ -20,7 +20,7 @@ from .analysis import (
 )
 from .analysis.config import Config
 from .analysis.configfiles import ConfigLoader, read_config_file
-from .analysis.rule import FileChange
+from .analysis.rule import FileChange, Fix
 from .syntax.source import SourceText
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -152,15 +152,13 @@ def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, o
         el, ec = source.to_client(end)
         return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
 
-    fix = None
-    if finding.fix is not None:
-        fix = {
-            "title": finding.fix.title,
-            "safe": finding.fix.safe,
-            "edits": [
-                {"range": rng(e.start, e.end), "newText": e.new_text} for e in finding.fix.edits
-            ],
+    def fix_json(fix: Fix) -> dict[str, object]:
+        return {
+            "title": fix.title,
+            "safe": fix.safe,
+            "edits": [{"range": rng(e.start, e.end), "newText": e.new_text} for e in fix.edits],
         }
+
     return {
         "path": name,
         "code": finding.rule.code,
@@ -169,7 +167,8 @@ def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, o
         "severity": finding.severity.value,
         "message": finding.message,
         "range": rng(finding.span.start, finding.span.end),
-        "fix": fix,
+        "fix": fix_json(finding.fix) if finding.fix is not None else None,
+        "alternatives": [fix_json(fix) for fix in finding.alternatives],
     }
 
 

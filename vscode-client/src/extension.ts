@@ -346,6 +346,8 @@ class Extension {
         document.uri,
         whole,
         FIX_ALL_KIND.value,
+        // The server computes the fix-all edit on codeAction/resolve: have it resolved.
+        10,
       )) ?? [];
     const fix = actions.find(
       (a): a is vscode.CodeAction => 'kind' in a && a.kind !== undefined && FIX_ALL_KIND.contains(a.kind),

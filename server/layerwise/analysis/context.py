@@ -107,6 +107,28 @@ class LintContext:
             self._windows[stage.index] = known
         return known
 
+    def home_of(self, ins: Instruction) -> str:
+        """Home directory of the user a RUN runs as: /root unless a USER says otherwise.
+
+        A user that cannot be resolved gets a home no real path matches.
+        """
+        stage = self.doc.stage_of(ins)
+        if stage is None:
+            return "/root"
+        user: str | None = "root"
+        for member in reversed(self.stage_chain(stage)):
+            for other in member.instructions:
+                if other.span.start >= ins.span.start:
+                    break
+                if other.keyword == "USER" and other.words:
+                    value = self.resolve(other, other.words[0].value)
+                    user = value.split(":", 1)[0] if value is not None else None
+        if user in ("root", "0"):
+            return "/root"
+        if user is None:
+            return "\0unknown"
+        return f"/home/{user}" if not user.isdigit() else f"\0uid{user}"
+
     def stage_chain(self, stage: Stage) -> list[Stage]:
         """The stage and the earlier stages it is built FROM, nearest first."""
         chain = [stage]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..syntax.model import Instruction, Stage
 from ..syntax.shell import ShellScript
 from .context import LintContext
-from .rule import Edit
+from .rule import Edit, Fix
 
 # Builtins whose effect carries over to later commands of the same shell: merging
 # a RUN that uses them into the next one would change what the next one does.
@@ -159,3 +159,36 @@ def merge_runs(ctx: LintContext, first: Instruction, second: Instruction) -> lis
         )
     )
     return edits
+
+
+def uses_buildkit(ctx: LintContext) -> bool:
+    """The file already relies on BuildKit: a ``# syntax=`` directive, ``RUN --mount``
+    or a heredoc. Fixes that add BuildKit syntax are offered only then."""
+    key = ("uses_buildkit",)
+    if key not in ctx.memo:
+        found = ctx.doc.directive("syntax") is not None
+        for ins in ctx.doc.instructions:
+            target = ins.trigger if ins.trigger is not None else ins
+            if found or target.heredocs or any(f.name == "mount" for f in target.flags):
+                found = True
+                break
+        ctx.memo[key] = found
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
+def cache_mount_fix(
+    ctx: LintContext, ins: Instruction, targets: tuple[str, ...], locked: bool = False
+) -> Fix | None:
+    """The alternative to emptying a tool's cache: mount a BuildKit cache on it, so the
+    cache never enters the layer and speeds up the next build.
+
+    Offered where the file already uses BuildKit and the RUN runs as root (a cache
+    mount belongs to root unless told otherwise, and another user could not write it).
+    ``locked``: one build at a time (apt refuses to share its lists).
+    """
+    if not targets or not uses_buildkit(ctx) or ctx.home_of(ins) != "/root":
+        return None
+    sharing = ",sharing=locked" if locked else ""
+    mounts = "".join(f" --mount=type=cache,target={target}{sharing}" for target in targets)
+    at = ins.keyword_span.end
+    return Fix(f"Mount a BuildKit cache on {', '.join(targets)} instead", (Edit(at, at, mounts),))

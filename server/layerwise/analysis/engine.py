@@ -110,6 +110,7 @@ def lint_document(
                         violation.message,
                         violation.fix,
                         violation.related,
+                        violation.alternatives,
                     )
                 )
         except Exception as exc:  # a broken rule must not take the others down

@@ -79,6 +79,8 @@ class Violation:
     message: str
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
+    #: Other ways to fix it, offered after ``fix`` in the editor (fix-all uses ``fix``).
+    alternatives: tuple[Fix, ...] = ()
 
 
 Check = Callable[["LintContext"], Iterable[Violation]]
@@ -124,7 +126,13 @@ class Finding:
     message: str
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
+    alternatives: tuple[Fix, ...] = ()
 
     @property
     def code(self) -> str:
         return self.rule.code
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """The fix first, then the alternatives."""
+        return ((self.fix,) if self.fix is not None else ()) + self.alternatives

@@ -130,6 +130,14 @@ class LayerwiseServer(LanguageServer):
         )
 
     @property
+    def resolves_edits(self) -> bool:
+        """The client asks for an action's edit later (``codeAction/resolve``)."""
+        text_document = self.caps.text_document
+        action = text_document.code_action if text_document else None
+        support = action.resolve_support if action else None
+        return bool(support and "edit" in support.properties)
+
+    @property
     def can_create_files(self) -> bool:
         workspace = self.caps.workspace
         edit = workspace.workspace_edit if workspace else None
@@ -360,7 +368,7 @@ def create_server() -> LayerwiseServer:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
             code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],  # type: ignore[list-item]
-            resolve_provider=False,
+            resolve_provider=True,
         ),
     )
     @guarded(default=[])
@@ -378,18 +386,17 @@ def create_server() -> LayerwiseServer:
                 diagnostic = to_diagnostic(doc.uri, doc.source, finding, ls.encoding)
                 if not ranges_overlap(diagnostic.range, params.range):
                     continue
-                fix_edit = (
-                    ls.edit(doc, finding.fix.edits, finding.fix.files)
-                    if finding.fix is not None
-                    else None
-                )
-                if finding.fix is not None and fix_edit is not None:
+                for index, fix in enumerate(finding.fixes):
+                    fix_edit = ls.edit(doc, fix.edits, fix.files)
+                    if fix_edit is None:
+                        continue
                     actions.append(
                         types.CodeAction(
-                            title=finding.fix.title + ("" if finding.fix.safe else " (unsafe)"),
+                            title=fix.title + ("" if fix.safe else " (unsafe)"),
                             kind=types.CodeActionKind.QuickFix,
                             diagnostics=[diagnostic],
-                            is_preferred=finding.fix.safe,
+                            # The rule's own fix, when safe; alternatives come after it.
+                            is_preferred=index == 0 and fix.safe,
                             edit=fix_edit,
                         )
                     )
@@ -410,25 +417,53 @@ def create_server() -> LayerwiseServer:
         # Fix-all is computed only when asked for (source action menu, save): the
         # light bulb asks for everything on every cursor move and would discard it.
         if only and wants(FIX_ALL_KIND):
-            path = doc.path
-            edit = fix_all_edit(
-                doc.text,
-                ls.options_for(path),
-                path,
-                ls.project_for(path),
-                unsafe=bool(ls.config_for(path).unsafe_fixes),
-            )
-            if edit is not None:
-                actions.append(
-                    types.CodeAction(
-                        title="layerwise: fix all auto-fixable problems",
-                        kind=FIX_ALL_KIND,  # type: ignore[arg-type]
-                        edit=ls.edit(doc, [edit]),
+            title = "layerwise: fix all auto-fixable problems"
+            if ls.resolves_edits:
+                # Fix-all re-lints until nothing changes: leave that to codeAction/resolve,
+                # which the client sends only for the action it runs.
+                if any(f.fix is not None for f in result.findings):
+                    actions.append(
+                        types.CodeAction(
+                            title=title,
+                            kind=FIX_ALL_KIND,  # type: ignore[arg-type]
+                            data={"uri": doc.uri, "fixAll": True},
+                        )
                     )
-                )
+            else:
+                whole = _fix_all(ls, doc)
+                if whole is not None:
+                    actions.append(
+                        types.CodeAction(
+                            title=title,
+                            kind=FIX_ALL_KIND,  # type: ignore[arg-type]
+                            edit=whole,
+                        )
+                    )
         return actions
 
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    @guarded()
+    def resolve_code_action(ls: LayerwiseServer, action: types.CodeAction) -> types.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        doc = ls.documents.get(str(data.get("uri", "")))
+        if doc is not None and data.get("fixAll") and action.edit is None:
+            # Against the document as it is now: the edit replaces it as a whole.
+            action.edit = _fix_all(ls, doc) or types.WorkspaceEdit(changes={})
+        return action
+
     return server
+
+
+def _fix_all(ls: LayerwiseServer, doc: Document) -> types.WorkspaceEdit | None:
+    path = doc.path
+    edit = fix_all_edit(
+        doc.text,
+        ls.options_for(path),
+        path,
+        ls.project_for(path),
+        unsafe=bool(ls.config_for(path).unsafe_fixes),
+    )
+    return ls.edit(doc, [edit]) if edit is not None else None
 
 
 def _wanted(only: Any, kind: str) -> bool:

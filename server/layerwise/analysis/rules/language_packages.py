@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..edits import append_to_run
+from ..edits import append_to_run, cache_mount_fix
 from ..rule import Edit, Fix, Rule, Severity, Violation
 from ..shellfacts import placed_commands
 from .context import copy_sources
@@ -268,6 +268,15 @@ class _Cache:
         return any(name in part for part in path.split("/") for name in self.names)
 
 
+def _mount_instead(ctx: LintContext, run: _Run, cache: _Cache, default: str) -> tuple[Fix, ...]:
+    """The cache-mount alternative fix, on the directory the tool would use."""
+    if any(directory is None for directory in cache.explicit):
+        return ()  # set from a variable we cannot resolve
+    targets = tuple(d.rstrip("/") for d in cache.explicit if d) or (default,)
+    fix = cache_mount_fix(ctx, run.ins, targets)
+    return (fix,) if fix is not None else ()
+
+
 def _cache_mounted(ctx: LintContext, run: _Run, cache: _Cache) -> bool:
     return any(cache.covered_by(target) for target in ctx.mount_targets(run.ins))
 
@@ -464,6 +473,7 @@ def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
                 "(~/.cache/pip), which ships in this layer; add --no-cache-dir, set "
                 "PIP_NO_CACHE_DIR=1 or mount a BuildKit cache on /root/.cache/pip",
                 Fix("Add --no-cache-dir", (_insert_flag(call, "--no-cache-dir"),)),
+                alternatives=_mount_instead(ctx, run, cache, "/root/.cache/pip"),
             )
 
 
@@ -552,6 +562,7 @@ def _uv_cache(ctx: LintContext) -> Iterator[Violation]:
                 "which ships in this layer; add --no-cache, set UV_NO_CACHE=1 or mount a "
                 "BuildKit cache on /root/.cache/uv",
                 Fix("Add --no-cache", (_insert_flag(call, "--no-cache"),)),
+                alternatives=_mount_instead(ctx, run, cache, "/root/.cache/uv"),
             )
 
 
@@ -963,6 +974,7 @@ def _npm_cache(ctx: LintContext) -> Iterator[Violation]:
             "(~/.npm), which ships in this layer; run 'npm cache clean --force' in the same "
             "RUN or mount a BuildKit cache on /root/.npm",
             Fix("Clean the npm cache in the same RUN", (edit,)) if edit else None,
+            alternatives=_mount_instead(ctx, run, cache, "/root/.npm"),
         )
 
 
@@ -1092,6 +1104,10 @@ def _yarn_cache(ctx: LintContext) -> Iterator[Violation]:
             "which ships in this layer; run 'yarn cache clean' in the same RUN or mount a "
             "BuildKit cache on /usr/local/share/.cache/yarn",
             fix,
+            # Yarn 2+ keeps its cache in the project; the global one is Yarn 1's.
+            alternatives=()
+            if flavor == "berry"
+            else _mount_instead(ctx, run, cache, "/usr/local/share/.cache/yarn"),
         )
 
 

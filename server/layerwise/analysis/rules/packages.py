@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
 from ...syntax.model import Instruction, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..edits import append_to_run, flags_key, merge_runs
+from ..edits import append_to_run, cache_mount_fix, flags_key, merge_runs
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 
 # -- apt-get -------------------------------------------------------------------------
@@ -167,19 +168,19 @@ def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
             if _removes_lists(ctx, ins) or ctx.mounted(ins, ("/var/lib/apt/lists",)):
                 continue
             fix = None
+            # Unsafe when a later RUN installs without its own update: it needs the lists.
+            safe = not _later_apt_install(ctx, ins)
             edit = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
             if edit is not None:
-                # Unsafe when a later RUN installs without its own update: it needs the lists.
-                fix = Fix(
-                    "Remove the apt lists in the same RUN",
-                    (edit,),
-                    safe=not _later_apt_install(ctx, ins),
-                )
+                fix = Fix("Remove the apt lists in the same RUN", (edit,), safe=safe)
+            # apt locks its lists: concurrent builds must take turns on the cache.
+            mount = cache_mount_fix(ctx, ins, ("/var/lib/apt/lists",), locked=True)
             yield Violation(
                 updates[0][0].span,
                 "apt-get update leaves its package lists in this layer; remove "
                 "/var/lib/apt/lists/* in the same RUN",
                 fix,
+                alternatives=(dataclasses.replace(mount, safe=safe),) if mount else (),
             )
 
 

@@ -8,6 +8,7 @@ The apt-get basics (update alone, -y, recommends, lists) live in ``packages.py``
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ from dataclasses import dataclass
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..edits import and_chain_only, append_to_run, block_start, flags_key, stage_shell_is_posix
+from ..edits import (
+    and_chain_only,
+    append_to_run,
+    block_start,
+    cache_mount_fix,
+    flags_key,
+    stage_shell_is_posix,
+)
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 from .packages import apt_subcommand, config_before
 
@@ -110,29 +118,6 @@ def _later_runs(ctx: LintContext, ins: Instruction) -> Iterator[Instruction]:
 
 
 # -- users, homes and cache mounts ----------------------------------------------------
-
-
-def _home(ctx: LintContext, ins: Instruction) -> str:
-    """Home directory of the user a RUN runs as: /root unless a USER says otherwise.
-
-    A user we cannot resolve gets a home no real path matches.
-    """
-    stage = ctx.doc.stage_of(ins)
-    if stage is None:
-        return "/root"
-    user: str | None = "root"
-    for member in reversed(ctx.stage_chain(stage)):
-        for other in member.instructions:
-            if other.span.start >= ins.span.start:
-                break
-            if other.keyword == "USER" and other.words:
-                value = ctx.resolve(other, other.words[0].value)
-                user = value.split(":", 1)[0] if value is not None else None
-    if user in ("root", "0"):
-        return "/root"
-    if user is None:
-        return "\0unknown"
-    return f"/home/{user}" if not user.isdigit() else f"\0uid{user}"
 
 
 # -- caches: who fills them, who empties them ------------------------------------------
@@ -348,7 +333,7 @@ def _rm_paths(ctx: LintContext, ins: Instruction, command: ShellCommand) -> list
     """Paths an ``rm`` removes, with ``~`` expanded (``None``: unknown or relative)."""
     if command.program != "rm":
         return []
-    home = _home(ctx, ins)
+    home = ctx.home_of(ins)
     paths: list[str | None] = []
     for word in command.arguments:
         value = word.value
@@ -398,7 +383,7 @@ def _compute_empties(ctx: LintContext, ins: Instruction, command: ShellCommand) 
     )
     paths = [p for p in _rm_paths(ctx, ins, command) if p is not None]
     if paths:
-        home = _home(ctx, ins)
+        home = ctx.home_of(ins)
         for cache in _CACHES:
             if any(_covers(p, d) for p in paths for d in cache.paths(home)):
                 found.add(cache.key)
@@ -422,7 +407,7 @@ def _left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellCommand]:
 
 def _compute_left_behind(ctx: LintContext, ins: Instruction) -> dict[str, ShellCommand]:
     commands = ctx.commands(ins)
-    home = _home(ctx, ins)
+    home = ctx.home_of(ins)
     left: dict[str, ShellCommand] = {}
     candidates = [c for c in commands if _may_touch_caches(c)]
     for cache in _CACHES:
@@ -494,7 +479,7 @@ def _move_fix(
     body = ctx.text[source.args_span.start : source.args_span.end]
     if "$" in body or "`" in body or "~" in body:
         return None  # expansions could differ where the commands move to
-    if _home(ctx, source) != _home(ctx, target):
+    if ctx.home_of(source) != ctx.home_of(target):
         return None
     managers = {m for key in keys for m in _CACHE[key].managers}
     safe = True
@@ -933,22 +918,40 @@ def _cache_not_cleaned(
             writer = _left_behind(ctx, ins).get(key)
             if writer is None or writer.program not in programs:
                 continue
+            # A later RUN that insists on the cached metadata would fail after either fix.
+            cache_only = any(
+                _has_option(_options(c), "--cacheonly", "--no-refresh")
+                or (c.program in _RPM and _has_short(_options(c), "C"))
+                for other in _later_runs(ctx, ins)
+                for c in ctx.commands(other, *cache.managers)
+            )
             fix = None
             edit = (
                 append_to_run(ctx, ins, clean(writer)) if stage_shell_is_posix(ctx, ins) else None
             )
             if edit is not None:
-                # A later RUN that insists on the cached metadata would now fail.
-                cache_only = any(
-                    _has_option(_options(c), "--cacheonly", "--no-refresh")
-                    or (c.program in _RPM and _has_short(_options(c), "C"))
-                    for other in _later_runs(ctx, ins)
-                    for c in ctx.commands(other, *cache.managers)
-                )
                 fix = Fix(f"Append {clean(writer)}", (edit,), safe=not cache_only)
-            yield Violation(writer.span, message(writer), fix)
+            mount = cache_mount_fix(ctx, ins, _MOUNT_TARGETS.get(writer.program or "", ()))
+            yield Violation(
+                writer.span,
+                message(writer),
+                fix,
+                alternatives=(dataclasses.replace(mount, safe=not cache_only),) if mount else (),
+            )
 
     return check
+
+
+# Where each manager keeps what ``clean all`` removes, for the cache-mount alternative.
+# yum is dnf on current distributions (/var/cache/dnf), the old yum elsewhere.
+_MOUNT_TARGETS = {
+    "yum": ("/var/cache/yum", "/var/cache/dnf"),
+    "dnf": ("/var/cache/dnf",),
+    "dnf5": ("/var/cache/libdnf5",),
+    "microdnf": ("/var/cache/yum",),
+    "tdnf": ("/var/cache/tdnf",),
+    "zypper": ("/var/cache/zypp",),
+}
 
 
 def _rpm_clean_command(command: ShellCommand) -> str:
