@@ -192,3 +192,19 @@ def cache_mount_fix(
     mounts = "".join(f" --mount=type=cache,target={target}{sharing}" for target in targets)
     at = ins.keyword_span.end
     return Fix(f"Mount a BuildKit cache on {', '.join(targets)} instead", (Edit(at, at, mounts),))
+
+
+def delete_instruction(ctx: LintContext, ins: Instruction) -> Edit:
+    """Delete whole lines of ``ins`` (and its attached comments)."""
+    source = ctx.doc.source
+    first = ins.comments[0].span.start if ins.comments else ins.span.start
+    start = source.line_start(source.line_of(first))
+    last_line = source.line_of(ins.span.end)
+    end = source.line_start(last_line + 1) if last_line + 1 < source.line_count else len(ctx.text)
+    return Edit(start, end, "")
+
+
+def add_syntax_directive(ctx: LintContext) -> Edit:
+    """``# syntax=docker/dockerfile:1`` as the first line (after a byte-order mark)."""
+    at = 1 if ctx.text.startswith("\ufeff") else 0
+    return Edit(at, at, f"# syntax=docker/dockerfile:1{ctx.newline}")

@@ -153,6 +153,26 @@ def clean_path(path: str) -> str:
     return cleaned
 
 
+_SYNTAX_VERSION = re.compile(
+    r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:"
+    r"(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.\d+)?(?P<labs>-labs)?(?:@sha256:[0-9a-f]+)?$"
+)
+
+
+def syntax_version(value: str) -> tuple[tuple[int, int], bool] | None:
+    """The Dockerfile frontend a ``# syntax=`` value selects: ((major, minor), labs).
+
+    ``docker/dockerfile:1`` follows the newest 1.x release (minor 10000); ``None`` for
+    other frontends and versions that cannot be read.
+    """
+    match = _SYNTAX_VERSION.match(value.strip())
+    if match is None or match.group("major") != "1":
+        return None
+    minor = match.group("minor")
+    version = (1, int(minor)) if minor is not None else (1, 10_000)
+    return version, match.group("labs") is not None
+
+
 _WHITESPACE = re.compile(r"\s")
 
 

@@ -10,8 +10,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Span, Stage
+from ...syntax.model import Span, Stage
 from ..context import LintContext
+from ..edits import delete_instruction
 from ..facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference, variable_references
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 
@@ -204,19 +205,9 @@ def _multiple_instructions(ctx: LintContext) -> Iterator[Violation]:
                     ins.keyword_span,
                     f"Only the last {keyword} of a stage takes effect; this one is overridden "
                     f"on line {ctx.doc.source.line_of(last.span.start) + 1}",
-                    Fix(f"Remove the overridden {keyword}", (_delete_instruction(ctx, ins),)),
+                    Fix(f"Remove the overridden {keyword}", (delete_instruction(ctx, ins),)),
                     (Related(last.keyword_span, f"the {keyword} that takes effect"),),
                 )
-
-
-def _delete_instruction(ctx: LintContext, ins: Instruction) -> Edit:
-    """Delete whole lines of ``ins`` (and its attached comments)."""
-    source = ctx.doc.source
-    first = ins.comments[0].span.start if ins.comments else ins.span.start
-    start = source.line_start(source.line_of(first))
-    last_line = source.line_of(ins.span.end)
-    end = source.line_start(last_line + 1) if last_line + 1 < source.line_count else len(ctx.text)
-    return Edit(start, end, "")
 
 
 def _key_value_text(ctx: LintContext, raw: str, value: str) -> str | None:

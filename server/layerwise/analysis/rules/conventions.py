@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
 
-from ...syntax.model import Directive, Instruction, KeyValue, Span, Stage, Token
+from ...syntax.model import Instruction, KeyValue, Span, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..edits import block_start, line_indent, stage_shell_is_posix
-from ..facts import ImageRef, parse_image, variable_references
+from ..edits import add_syntax_directive, block_start, line_indent, stage_shell_is_posix
+from ..facts import ImageRef, parse_image, syntax_version, variable_references
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 from ..shellfacts import Placed, placed_commands
 from .context import copy_sources
@@ -84,10 +84,6 @@ _COPY_FLAGS = {
     "keep-git-dir": ("ADD --keep-git-dir", None, None),
     "unpack": ("ADD --unpack", None, None),
 }
-_SYNTAX_VERSION = re.compile(
-    r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:"
-    r"(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.\d+)?(?P<labs>-labs)?(?:@sha256:[0-9a-f]+)?$"
-)
 
 
 def _features(ctx: LintContext) -> list[_Feature]:
@@ -114,10 +110,6 @@ def _features(ctx: LintContext) -> list[_Feature]:
     return found
 
 
-def _syntax_insert_at(ctx: LintContext) -> int:
-    return 1 if ctx.text.startswith("\ufeff") else 0
-
-
 def _missing_syntax(ctx: LintContext) -> Iterator[Violation]:
     if ctx.doc.directive("syntax") is not None:
         return
@@ -126,11 +118,8 @@ def _missing_syntax(ctx: LintContext) -> Iterator[Violation]:
         return
     first = features[0]
     names = sorted({f.label for f in features})
-    at = _syntax_insert_at(ctx)
     fix = Fix(
-        "Add '# syntax=docker/dockerfile:1' at the top",
-        (Edit(at, at, f"# syntax=docker/dockerfile:1{ctx.newline}"),),
-        safe=False,
+        "Add '# syntax=docker/dockerfile:1' at the top", (add_syntax_directive(ctx),), safe=False
     )
     yield Violation(
         first.span,
@@ -142,21 +131,11 @@ def _missing_syntax(ctx: LintContext) -> Iterator[Violation]:
     )
 
 
-def _syntax_version(directive: Directive) -> tuple[tuple[int, int], bool] | None:
-    match = _SYNTAX_VERSION.match(directive.value.strip())
-    if match is None or match.group("major") != "1":
-        return None
-    minor = match.group("minor")
-    # "1" alone follows the newest 1.x release.
-    version = (1, int(minor)) if minor is not None else (1, 10_000)
-    return version, match.group("labs") is not None
-
-
 def _old_syntax(ctx: LintContext) -> Iterator[Violation]:
     directive = ctx.doc.directive("syntax")
     if directive is None:
         return
-    parsed = _syntax_version(directive)
+    parsed = syntax_version(directive.value)
     if parsed is None:
         return
     version, labs = parsed
