@@ -176,6 +176,58 @@ def test_not_secret_names(name: str) -> None:
     assert findings(f"FROM debian:12\nARG {name}=x\n", "LW301") == []
 
 
+def test_secret_arg_becomes_a_secret_mount_on_the_runs_that_read_it() -> None:
+    text = (
+        "# syntax=docker/dockerfile:1\n"
+        "FROM node:20-slim\n"
+        "ARG NPM_TOKEN\n"
+        'RUN echo "//r/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc\n'
+        "RUN npm run build\n"
+        "RUN NPM_TOKEN=$NPM_TOKEN npm publish\n"
+    )
+    (finding,) = findings(text, "LW301")
+    assert finding.fix is not None and not finding.fix.safe
+    assert fixed(text, "LW301", unsafe=False) == text
+    assert fixed(text, "LW301") == (
+        "# syntax=docker/dockerfile:1\n"
+        "FROM node:20-slim\n"
+        'RUN --mount=type=secret,id=npm-token,env=NPM_TOKEN echo "//r/:_authToken=${NPM_TOKEN}" '
+        "> .npmrc && npm ci && rm .npmrc\n"
+        "RUN npm run build\n"
+        "RUN --mount=type=secret,id=npm-token,env=NPM_TOKEN NPM_TOKEN=$NPM_TOKEN npm publish\n"
+    )
+    # Without a syntax directive the fix adds one: env= needs docker/dockerfile:1.10.
+    bare = "FROM node:20-slim\nARG NPM_TOKEN\nRUN npm ci --token=$NPM_TOKEN\n"
+    assert fixed(bare, "LW301") == (
+        "# syntax=docker/dockerfile:1\nFROM node:20-slim\n"
+        "RUN --mount=type=secret,id=npm-token,env=NPM_TOKEN npm ci --token=$NPM_TOKEN\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Read by something a secret mount cannot serve.
+        "FROM node:20\nARG NPM_TOKEN\nENV T=$NPM_TOKEN\nRUN npm ci\n",
+        # A frontend too old for env=.
+        "# syntax=docker/dockerfile:1.4\nFROM node:20\nARG NPM_TOKEN\nRUN npm ci $NPM_TOKEN\n",
+        # Nothing reads it ($NPM_TOKENS is another variable).
+        "FROM node:20\nARG NPM_TOKEN\nRUN echo $NPM_TOKENS\n",
+        # Several names in one ARG.
+        "FROM node:20\nARG NPM_TOKEN OTHER\nRUN npm ci $NPM_TOKEN\n",
+    ],
+)
+def test_secret_arg_without_a_mount_fix(text: str) -> None:
+    assert all(f.fix is None for f in findings(text, "LW301") if "NPM_TOKEN" in f.message)
+
+
+def test_global_secret_arg_has_no_fix_but_its_stage_declaration_does() -> None:
+    text = "ARG NPM_TOKEN\nFROM node:20\nARG NPM_TOKEN\nRUN npm ci $NPM_TOKEN\n"
+    first, second = findings(text, "LW301")
+    assert first.fix is None  # before FROM: the stages that declare it again decide
+    assert second.fix is not None
+
+
 # -- build context -------------------------------------------------------------------
 
 
