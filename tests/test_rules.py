@@ -607,3 +607,54 @@ def test_dockerfile_specific_ignore_counts_only_next_to_the_dockerfile(tmp_path:
     assert spans_with("FROM debian:12\nCOPY . .\n", tmp_path / "svc" / "Dockerfile", project) == [
         "."
     ]
+
+
+# -- LW501 reorder fix --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (
+            "FROM node:20\nWORKDIR /app\nCOPY --chown=node . .\nRUN npm ci\nCMD x\n",
+            "FROM node:20\nWORKDIR /app\nCOPY --chown=node package.json package-lock.json* ./\n"
+            "RUN npm ci\nCOPY --chown=node . .\nCMD x\n",
+        ),
+        (
+            # An absolute destination that WORKDIR then enters; the comment moves along.
+            "FROM golang:1.22\n# everything\nCOPY . /src\nWORKDIR /src\nRUN go mod download\n",
+            "FROM golang:1.22\nCOPY go.mod go.sum* /src/\nWORKDIR /src\nRUN go mod download\n"
+            "# everything\nCOPY . /src\n",
+        ),
+        (
+            "FROM python:3.12\r\nWORKDIR /app\r\nCOPY . .\r\nRUN pip install -r req.txt\r\n",
+            "FROM python:3.12\r\nWORKDIR /app\r\nCOPY req.txt ./\r\nRUN pip install -r req.txt\r\n"
+            "COPY . .\r\n",
+        ),
+    ],
+)
+def test_reorder_for_the_dependency_cache(before: str, after: str) -> None:
+    (finding,) = findings(before, "LW501")
+    assert finding.fix is not None and not finding.fix.safe
+    assert fixed(before, "LW501") == after
+    assert findings(after, "LW501") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The RUN also builds: it needs the source.
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n",
+        # A RUN in between may read the source.
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN ls\nRUN npm ci\n",
+        # The install runs elsewhere than where the source lands.
+        "FROM node:20\nWORKDIR /app\nCOPY . /src\nRUN npm ci\n",
+        # poetry installs the project itself.
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN poetry install\n",
+        # A variable in the flags could change meaning once moved.
+        "FROM node:20\nWORKDIR /app\nCOPY --chown=$U . .\nRUN npm ci\n",
+    ],
+)
+def test_no_reorder_fix(text: str) -> None:
+    (finding,) = findings(text, "LW501")
+    assert finding.fix is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..syntax.model import Dockerfile, Instruction, Stage
 from ..syntax.shell import ShellCommand
-from .facts import StageInfo, arg_env, expand, stage_infos, stage_scopes
+from .facts import StageInfo, arg_env, clean_path, expand, stage_infos, stage_scopes
 
 if TYPE_CHECKING:
     from .engine import LintOptions
@@ -128,6 +129,29 @@ class LintContext:
         if user is None:
             return "\0unknown"
         return f"/home/{user}" if not user.isdigit() else f"\0uid{user}"
+
+    def workdir_at(self, ins: Instruction) -> str | None:
+        """The absolute working directory of ``ins``; ``None`` when the base image decides it."""
+        stage = self.doc.stage_of(ins)
+        if stage is None:
+            return None
+        chain = self.stage_chain(stage)
+        root_image = self.info(chain[-1]).image
+        workdir: str | None = "/" if root_image is not None and root_image.is_scratch else None
+        for member in reversed(chain):
+            for other in member.instructions:
+                if member is stage and other.span.start >= ins.span.start:
+                    return workdir
+                if other.keyword != "WORKDIR":
+                    continue
+                value = self.resolve(other, other.words[0].value) if len(other.words) == 1 else None
+                if value is None:
+                    workdir = None
+                elif value.startswith("/"):
+                    workdir = clean_path(value)
+                elif workdir is not None:
+                    workdir = clean_path(posixpath.join(workdir, value))
+        return workdir
 
     def stage_chain(self, stage: Stage) -> list[Stage]:
         """The stage and the earlier stages it is built FROM, nearest first."""

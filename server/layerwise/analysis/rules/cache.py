@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from ...syntax.model import Instruction
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..rule import Related, Rule, Severity, Violation
-from .context import whole_context_source
+from ..edits import block_start, line_indent
+from ..facts import clean_path
+from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from .context import copy_sources_dest, whole_context_source
 
 # ecosystem -> the manifest and lock files to copy before installing
 MANIFESTS = {
@@ -93,6 +95,97 @@ def _installs(ctx: LintContext, ins: Instruction) -> list[tuple[ShellCommand, st
     return found
 
 
+# ecosystem -> what to copy before the install, for the reorder fix. ``lock*`` globs
+# match nothing without failing the build (BuildKit allows empty wildcards in COPY).
+# Missing: installs that need the source itself (poetry/uv installing the project,
+# composer scripts, gradle and cargo builds).
+_FIRST_COPY = {
+    "npm": "package.json package-lock.json*",
+    "yarn": "package.json yarn.lock*",
+    "pnpm": "package.json pnpm-lock.yaml*",
+    "pipenv": "Pipfile Pipfile.lock*",
+    "go": "go.mod go.sum*",
+    "bundler": "Gemfile Gemfile.lock*",
+    "maven": "pom.xml",
+}
+# Instructions that may read the copied source: the broad COPY cannot move past them.
+_READERS = frozenset({"RUN", "COPY", "ADD", "ONBUILD", "FROM"})
+
+
+def _requirement_files(command: ShellCommand) -> list[str] | None:
+    """The files ``pip install -r`` reads, when all are plain relative paths."""
+    words = [w.value for w in command.arguments]
+    files = []
+    for index, word in enumerate(words):
+        if word in ("-r", "--requirement") and index + 1 < len(words):
+            files.append(words[index + 1])
+        elif word.startswith("--requirement="):
+            files.append(word.split("=", 1)[1])
+        elif word.startswith("-r") and len(word) > 2:
+            files.append(word[2:])
+    safe = all(f and not f.startswith(("/", "-")) and ".." not in f and "$" not in f for f in files)
+    return files if files and safe else None
+
+
+def _reorder_fix(
+    ctx: LintContext, copy_ins: Instruction, run: Instruction, ecosystem: str
+) -> Fix | None:
+    """Copy the manifests, install, then copy the rest: the broad COPY becomes a COPY of
+    just the files the install reads, and moves below the install RUN.
+
+    Offered when the RUN only installs dependencies, nothing between the two may read
+    the source, and the COPY lands in the directory the install runs in.
+    """
+    dest = copy_sources_dest(copy_ins)
+    if dest is None or "$" in dest or copy_ins.exec_args is not None or copy_ins.heredocs:
+        return None
+    if any("$" in (f.value or "") for f in copy_ins.flags):
+        return None  # --chown=$USER: an ENV or ARG in between could change its meaning
+    stage = ctx.doc.stage_of(run)
+    if stage is None or ctx.doc.stage_of(copy_ins) is not stage:
+        return None
+    between = stage.instructions[
+        stage.instructions.index(copy_ins) + 1 : stage.instructions.index(run)
+    ]
+    if any(ins.keyword in _READERS for ins in between):
+        return None
+    # A relative destination with no WORKDIR in between is where the install runs;
+    # otherwise both directories must be known and equal.
+    if dest.startswith("/") or any(ins.keyword == "WORKDIR" for ins in between):
+        base = ctx.workdir_at(copy_ins)
+        target = clean_path(dest if dest.startswith("/") or base is None else f"{base}/{dest}")
+        if not target.startswith("/") or target != ctx.workdir_at(run):
+            return None
+    commands = ctx.commands(run)
+    if not commands or any(dependency_install(c) != ecosystem for c in commands):
+        return None
+    if ecosystem == "pip":
+        files = [f for c in commands for f in (_requirement_files(c) or [""])]
+        if "" in files:
+            return None
+        first = " ".join(dict.fromkeys(files))
+    elif ecosystem in _FIRST_COPY:
+        first = _FIRST_COPY[ecosystem]
+    else:
+        return None
+    source = ctx.doc.source
+    flags = "".join(f" {ctx.text[f.span.start : f.span.end]}" for f in copy_ins.flags)
+    folder = dest if dest.endswith("/") else dest + "/"
+    manifest_copy = f"{copy_ins.keyword_raw}{flags} {first} {folder}"
+    copy_start = block_start(ctx, copy_ins)  # its comments go with it
+    copy_end = source.line_end(source.line_of(copy_ins.span.end))
+    run_end = source.line_end(source.line_of(run.span.end))
+    indent = line_indent(ctx, copy_ins.span.start)
+    return Fix(
+        f"Copy {first} and install before copying the source",
+        (
+            Edit(copy_start, copy_end, indent + manifest_copy),
+            Edit(run_end, run_end, ctx.newline + ctx.text[copy_start:copy_end]),
+        ),
+        safe=False,
+    )
+
+
 def _source_before_install(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         installed: set[str] = set()
@@ -117,6 +210,7 @@ def _source_before_install(ctx: LintContext) -> Iterator[Violation]:
                         f"{copy_ins.keyword} of the whole source comes before '{what}' "
                         f"(line {line}): every source change re-runs the install. Copy "
                         f"{MANIFESTS[ecosystem]} first, install, then copy the rest",
+                        _reorder_fix(ctx, copy_ins, ins, ecosystem),
                         related=(Related(command.span, "dependency install"),),
                     )
             elif broad is None:
@@ -133,5 +227,6 @@ RULES = (
         severity=Severity.WARNING,
         category="cache",
         check=_source_before_install,
+        fixable=True,
     ),
 )

@@ -55,6 +55,15 @@ def copy_sources(ins: Instruction) -> list[Token]:
     return words[:-1]
 
 
+def copy_sources_dest(ins: Instruction) -> str | None:
+    """The destination of a COPY/ADD as written (unquoted), ``None`` if it has none."""
+    if ins.exec_args is not None:
+        return ins.exec_args[-1].value if len(ins.exec_args) >= 2 else None
+    markers = {h.marker.start for h in ins.heredocs}
+    words = [w for w in ins.words if w.span.start not in markers]
+    return words[-1].value if len(words) >= 2 else None
+
+
 def whole_context_source(ins: Instruction) -> Token | None:
     """The source token that copies the whole build context, if any."""
     if ins.keyword not in ("COPY", "ADD") or ins.flag("from") is not None:

@@ -53,7 +53,9 @@ def _secret_id(name: str) -> str:
 
 def _references(name: str) -> re.Pattern[str]:
     """``$NAME``, ``${NAME}`` and ``${NAME:-x}``-style uses of a variable."""
-    return re.compile(rf"\$(?:{re.escape(name)}(?![A-Za-z0-9_])|\{{{re.escape(name)}(?=[}}:#%/+?-]))")
+    return re.compile(
+        rf"\$(?:{re.escape(name)}(?![A-Za-z0-9_])|\{{{re.escape(name)}(?=[}}:#%/+?-]))"
+    )
 
 
 def _secret_mount_fix(ctx: LintContext, ins: Instruction, name: str) -> Fix | None:

@@ -125,30 +125,6 @@ def _last_user_before(ctx: LintContext, ins: Instruction) -> Instruction | None:
     return None
 
 
-def _workdir_at(ctx: LintContext, ins: Instruction) -> str | None:
-    """The absolute working directory of ``ins``; ``None`` when the base image decides it."""
-    stage = ctx.doc.stage_of(ins)
-    if stage is None:
-        return None
-    chain = ctx.stage_chain(stage)
-    root_image = ctx.info(chain[-1]).image
-    workdir: str | None = "/" if root_image is not None and root_image.is_scratch else None
-    for member in reversed(chain):
-        for other in member.instructions:
-            if member is stage and other.span.start >= ins.span.start:
-                return workdir
-            if other.keyword != "WORKDIR":
-                continue
-            value = ctx.resolve(other, other.words[0].value) if len(other.words) == 1 else None
-            if value is None:
-                workdir = None
-            elif value.startswith("/"):
-                workdir = _clean(value)
-            elif workdir is not None:
-                workdir = _clean(posixpath.join(workdir, value))
-    return workdir
-
-
 def _absolute(path: str, workdir: str | None) -> str | None:
     """``path`` made absolute against ``workdir``; ``~`` is kept as a pseudo-root."""
     if path.startswith("~/") or path == "~":
@@ -198,7 +174,7 @@ def _run_path(ctx: LintContext, ins: Instruction, command: ShellCommand, value: 
         return None
     if not resolved.startswith(("/", "~")) and _cd_before(ctx, ins, command):
         return None
-    return _absolute(resolved, _workdir_at(ctx, ins))
+    return _absolute(resolved, ctx.workdir_at(ins))
 
 
 def _copy_paths(ctx: LintContext, ins: Instruction) -> list[tuple[str, list[str]]]:
@@ -215,7 +191,7 @@ def _copy_paths(ctx: LintContext, ins: Instruction) -> list[tuple[str, list[str]
     dest = ctx.resolve(ins, dest_token.value)
     if dest is None:
         return []
-    base = _absolute(dest, _workdir_at(ctx, ins))
+    base = _absolute(dest, ctx.workdir_at(ins))
     if base is None:
         return []
     tokens = copy_sources(ins)
