@@ -38,6 +38,7 @@ def capabilities(
     encodings: list[str] | None = None,
     configuration: bool = True,
     resolve: bool = False,
+    snippets: bool = False,
 ) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(
@@ -48,7 +49,9 @@ def capabilities(
         workspace=types.WorkspaceClientCapabilities(
             configuration=configuration,
             workspace_edit=types.WorkspaceEditClientCapabilities(
-                document_changes=True, resource_operations=[types.ResourceOperationKind.Create]
+                document_changes=True,
+                resource_operations=[types.ResourceOperationKind.Create],
+                snippet_edit_support=snippets or None,
             ),
             diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True),
         ),

@@ -37,7 +37,7 @@ async def resolving_client(lsp_client: LanguageClient, tmp_path: Path):
     lsp_client.set_configuration({"layerwise": {}})
     await lsp_client.initialize_session(
         types.InitializeParams(
-            capabilities=capabilities(resolve=True),
+            capabilities=capabilities(resolve=True, snippets=True),
             workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
         )
     )
@@ -420,4 +420,26 @@ async def test_alternative_fix_follows_the_preferred_one(client: LanguageClient,
     assert fixes[1].edit is not None
     assert apply_workspace_edit(text, uri, fixes[1].edit) == text.replace(
         "RUN pip", "RUN --mount=type=cache,target=/root/.cache/pip pip"
+    )
+
+
+async def test_guessed_user_name_is_a_snippet_placeholder(
+    resolving_client: LanguageClient, tmp_path: Path
+):
+    uri = (tmp_path / "Dockerfile").as_uri()
+    text = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
+    _open(resolving_client, uri, text)
+    diagnostics = await wait_for_version(resolving_client, uri, 1)
+    diagnostic = next(d for d in diagnostics if d.code == "LW201")
+    actions = await _actions(resolving_client, uri, diagnostic)
+    fix = next(a for a in actions if a.is_preferred or (a.title or "").startswith("Run as"))
+    assert fix.edit is not None and fix.edit.document_changes
+    (change,) = fix.edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit)
+    (snippet,) = change.edits
+    assert isinstance(snippet, types.SnippetTextEdit)
+    # One placeholder, linked: typing a name renames the group, the user and USER at once.
+    assert snippet.snippet.value == (
+        "RUN groupadd --system ${1:app} && useradd --system --gid ${1:app} "
+        "--no-create-home ${1:app}\nUSER ${1:app}\n"
     )

@@ -658,3 +658,15 @@ def test_reorder_for_the_dependency_cache(before: str, after: str) -> None:
 def test_no_reorder_fix(text: str) -> None:
     (finding,) = findings(text, "LW501")
     assert finding.fix is None
+
+
+def test_placeholders_are_linked_and_the_rest_is_escaped() -> None:
+    from layerwise.analysis.edits import with_placeholders
+    from layerwise.analysis.rule import Edit
+
+    edit = with_placeholders(
+        Edit(0, 0, "RUN adduser app && echo ${HOME} \\ app-data app"), ("app",)
+    )
+    assert edit.new_text == "RUN adduser app && echo ${HOME} \\ app-data app"
+    assert edit.snippet == "RUN adduser ${1:app} && echo \\${HOME\\} \\\\ app-data ${1:app}"
+    assert with_placeholders(Edit(0, 0, "USER node"), ("app",)).snippet is None

@@ -7,6 +7,8 @@ when it cannot produce an edit that keeps the file's meaning.
 
 from __future__ import annotations
 
+import re
+
 from ..syntax.model import Instruction, Stage
 from ..syntax.shell import ShellScript
 from .context import LintContext
@@ -208,3 +210,22 @@ def add_syntax_directive(ctx: LintContext) -> Edit:
     """``# syntax=docker/dockerfile:1`` as the first line (after a byte-order mark)."""
     at = 1 if ctx.text.startswith("\ufeff") else 0
     return Edit(at, at, f"# syntax=docker/dockerfile:1{ctx.newline}")
+
+
+def with_placeholders(edit: Edit, values: tuple[str, ...]) -> Edit:
+    """``edit`` with a snippet in which each whole-word occurrence of ``values[i]`` is
+    placeholder ``i + 1`` (the same number everywhere, so editors change them together)."""
+    if not values:
+        return edit
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(v) for v in values) + r")(?![\w.-])")
+    escaped = re.compile(r"[$}\\]")
+    out: list[str] = []
+    last = 0
+    text = edit.new_text
+    for match in pattern.finditer(text):
+        out.append(escaped.sub(lambda m: "\\" + m.group(), text[last : match.start()]))
+        value = match.group(1)
+        out.append(f"${{{values.index(value) + 1}:{value}}}")
+        last = match.end()
+    out.append(escaped.sub(lambda m: "\\" + m.group(), text[last:]))
+    return Edit(edit.start, edit.end, text, "".join(out) if last else None)

@@ -37,6 +37,10 @@ class Edit:
     start: int
     end: int
     new_text: str
+    #: ``new_text`` as an LSP snippet whose placeholders (``${1:app}``) mark the values
+    #: the fix had to guess, for editors that let the user type over them; the CLI
+    #: and other editors use ``new_text``, the defaults.
+    snippet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,13 @@ class LayerwiseServer(LanguageServer):
         )
 
     @property
+    def snippet_edits(self) -> bool:
+        """The client applies snippet text edits (LSP 3.18) in workspace edits."""
+        workspace = self.caps.workspace
+        edit = workspace.workspace_edit if workspace else None
+        return bool(edit and edit.document_changes and edit.snippet_edit_support)
+
+    @property
     def resolves_edits(self) -> bool:
         """The client asks for an action's edit later (``codeAction/resolve``)."""
         text_document = self.caps.text_document
@@ -149,11 +156,25 @@ class LayerwiseServer(LanguageServer):
         doc: Document,
         edits: list[Edit] | tuple[Edit, ...],
         files: tuple[FileChange, ...] = (),
+        snippets: bool = False,
     ) -> types.WorkspaceEdit | None:
-        """The workspace edit for a fix; ``None`` when the client cannot apply it."""
-        text_edits = [
-            to_text_edit(doc.source, e, self.encoding) for e in sorted(edits, key=lambda e: e.start)
-        ]
+        """The workspace edit for a fix; ``None`` when the client cannot apply it.
+
+        ``snippets``: edits with placeholders become snippet edits where the client
+        supports them (a quick fix the user applies, not fix-all).
+        """
+        use_snippets = snippets and self.snippet_edits
+        text_edits: list[types.TextEdit | types.SnippetTextEdit] = []
+        for e in sorted(edits, key=lambda e: e.start):
+            if use_snippets and e.snippet is not None:
+                text_edits.append(
+                    types.SnippetTextEdit(
+                        range=to_range(doc.source, e.start, e.end, self.encoding),
+                        snippet=types.StringValue(value=e.snippet),
+                    )
+                )
+            else:
+                text_edits.append(to_text_edit(doc.source, e, self.encoding))
         others: list[tuple[str, bool, types.TextEdit]] = []
         for change in files:
             if change.create and not self.can_create_files:
@@ -193,7 +214,12 @@ class LayerwiseServer(LanguageServer):
                     )
                 )
             return types.WorkspaceEdit(document_changes=changes)
-        plain = {doc.uri: text_edits} if text_edits else {}
+        # Without document changes there are no snippet edits (see ``use_snippets``).
+        plain: dict[str, list[types.TextEdit]] = (
+            {doc.uri: [e for e in text_edits if isinstance(e, types.TextEdit)]}
+            if text_edits
+            else {}
+        )
         for uri, _create, text_edit in others:
             plain.setdefault(uri, []).append(text_edit)
         return types.WorkspaceEdit(changes=plain)
@@ -387,7 +413,7 @@ def create_server() -> LayerwiseServer:
                 if not ranges_overlap(diagnostic.range, params.range):
                     continue
                 for index, fix in enumerate(finding.fixes):
-                    fix_edit = ls.edit(doc, fix.edits, fix.files)
+                    fix_edit = ls.edit(doc, fix.edits, fix.files, snippets=True)
                     if fix_edit is None:
                         continue
                     actions.append(

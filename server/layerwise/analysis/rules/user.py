@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...syntax.model import Instruction, Span, Stage
 from ..context import LintContext
-from ..edits import insert_lines_at_end, insert_lines_before
+from ..edits import insert_lines_at_end, insert_lines_before, with_placeholders
 from ..facts import ImageRef
 from ..rule import Fix, Related, Rule, Severity, Violation
 
@@ -88,7 +88,9 @@ def _insert_user_fix(ctx: LintContext, stage: Stage) -> Fix:
     else:
         edit = insert_lines_at_end(ctx, stage, lines)
     user = lines[-1].split(None, 1)[1]
-    return Fix(f"Run as non-root user '{user}'", (edit,), safe=False)
+    # A user the fix creates gets a name the editor lets the user type over.
+    guessed = ("app",) if not created and "app" in lines[-1] else ()
+    return Fix(f"Run as non-root user '{user}'", (with_placeholders(edit, guessed),), safe=False)
 
 
 def _applies(ctx: LintContext) -> tuple[Stage, ImageRef | None] | None:
