@@ -56,7 +56,7 @@ export async function deactivate(): Promise<void> {
 }
 
 class Extension {
-  private readonly output: vscode.OutputChannel;
+  private readonly output: vscode.LogOutputChannel;
   private readonly status: vscode.LanguageStatusItem;
   private client: LanguageClient | undefined;
   /** Starts and stops run one after another, in the order they were asked for. */
@@ -69,7 +69,7 @@ class Extension {
   private statusDetail = '';
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.output = vscode.window.createOutputChannel('layerwise');
+    this.output = vscode.window.createOutputChannel('layerwise', { log: true });
     this.status = vscode.languages.createLanguageStatusItem('layerwise.status', { language: 'dockerfile' });
     this.status.name = 'layerwise';
     this.status.text = 'layerwise';
