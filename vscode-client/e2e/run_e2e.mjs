@@ -53,6 +53,13 @@ const DOCKERIGNORE = 'node_modules\n.git\n.env*\n.npmrc\n';
 const SECOND_NAME = 'api.Dockerfile';
 const SECOND = 'FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nUSER nobody\n';
 const SECOND_FIXED = 'FROM debian:12\nLABEL org.opencontainers.image.authors="me"\nCOPY a.txt /a.txt\nUSER nobody\n';
+// A third file: the USER fix invents a user name, which arrives as a linked snippet placeholder.
+const THIRD_NAME = 'worker.Dockerfile';
+const THIRD = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n';
+const THIRD_FIXED =
+  'FROM python:3.12-slim\nCOPY . /app\n' +
+  'RUN groupadd --system svc && useradd --system --gid svc --no-create-home svc\nUSER svc\n' +
+  'CMD ["python", "/app/main.py"]\n';
 
 // ------------------------------------------------------------------------------------ helpers
 const T0 = Date.now();
@@ -269,7 +276,7 @@ const shot = (name) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
 try {
   // ================================================================================== main scenario
   const main = await openVSCode('main', {
-    files: { Dockerfile: DOCKERFILE, '.dockerignore': DOCKERIGNORE, [SECOND_NAME]: SECOND },
+    files: { Dockerfile: DOCKERFILE, '.dockerignore': DOCKERIGNORE, [SECOND_NAME]: SECOND, [THIRD_NAME]: THIRD },
     settings: {
       'layerwise.interpreter': python.executable,
       'layerwise.trace.server': 'verbose', // the LSP traffic lands in artifacts/layerwise-output.log
@@ -343,7 +350,7 @@ try {
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: 10_000 });
   }
-  async function quickFix(step, line, title, expectedText, present, absent) {
+  async function quickFix(step, line, title, expectedText, present, absent, { file = dockerfilePath, type = '' } = {}) {
     const widget = page.locator('.action-widget');
     const item = widget.locator('.monaco-list-row', { hasText: title }).first();
     const noActions = page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' });
@@ -379,8 +386,14 @@ try {
     }
     await page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+    if (type) {
+      // a snippet placeholder is selected: typing replaces it everywhere it is linked
+      await sleep(500);
+      await page.keyboard.type(type);
+      await page.keyboard.press('Escape');
+    }
     await page.keyboard.press('Control+S');
-    const onDisk = await waitForFile(dockerfilePath, expectedText, 15_000);
+    const onDisk = await waitForFile(file, expectedText, 15_000);
     check(`after "${title}" the file reads as expected`, onDisk === expectedText, JSON.stringify(onDisk));
     const rows = await waitCodes(present, absent);
     check(`after "${title}" Problems has ${absent.join(', ')} no more${present.length ? `, still ${present.join(', ')}` : ''}`, state(rows, present, absent), codesOf(rows).join(','));
@@ -442,6 +455,15 @@ try {
   check('"layerwise: Fix All" fixed api.Dockerfile', secondOnDisk === SECOND_FIXED, JSON.stringify(secondOnDisk));
   await shot('06-fix-all');
   mark('fix-all command');
+
+  // ---------------------------------------------------------------------------------- snippet placeholder
+  await explorer.filter({ hasText: THIRD_NAME }).first().click();
+  await editor.locator('.view-lines', { hasText: 'python:3.12-slim' }).waitFor({ timeout: 30_000 });
+  await editor.locator('.squiggly-warning').first().waitFor({ timeout: 30_000 });
+  await quickFix('06b', 1, "Run as non-root user 'app' (unsafe)", THIRD_FIXED, [], ['LW201'], {
+    file: path.join(WS, THIRD_NAME),
+    type: 'svc',
+  });
 
   // ---------------------------------------------------------------------------------- rule documentation
   await page.keyboard.press('F1');
