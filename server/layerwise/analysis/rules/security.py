@@ -8,6 +8,7 @@ LW702-LW705: downloads: unverified ``ADD <url>``, ``curl | sh``, curl and wget.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -183,8 +184,16 @@ def _copy_paths(ctx: LintContext, ins: Instruction) -> list[tuple[str, list[str]
     A directory source lands in the destination itself, a file in the destination
     directory or at the destination path; when the Dockerfile does not say which
     (``COPY id_rsa /root/.ssh``), both candidates are returned. ``[]`` when the
-    destination cannot be resolved.
+    destination cannot be resolved. Shared by several rules: do not mutate.
     """
+    key = ("copy_paths", id(ins))
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _find_copy_paths(ctx, ins)
+    return found  # type: ignore[return-value]
+
+
+def _find_copy_paths(ctx: LintContext, ins: Instruction) -> list[tuple[str, list[str]]]:
     dest_token = _copy_dest(ins)
     if dest_token is None:
         return []
@@ -290,6 +299,7 @@ def key_file_kind(path: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _sensitive(path: str) -> str | None:
     """Any name that suggests a secret: credentials, key files, secret-like words."""
     kind = credential_kind(path) or key_file_kind(path)
