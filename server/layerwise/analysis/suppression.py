@@ -14,6 +14,7 @@ instruction applies to that instruction only.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ _CHECK = re.compile(r"^check\s*=\s*(?P<value>.+?)\s*$", re.I)
 _BUILDKIT_NAME = re.compile(r"^[A-Z][A-Za-z]*[a-z][A-Za-z]*$")
 
 
+@functools.cache
 def is_buildkit_rule(rule: Rule) -> bool:
     return any(_BUILDKIT_NAME.match(alias) for alias in rule.aliases)
 
