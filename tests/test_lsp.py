@@ -397,8 +397,9 @@ async def test_fix_all_edit_is_computed_on_resolve(
         'FROM debian:12\nLABEL org.opencontainers.image.authors="me"\nCOPY a.txt /a.txt\n'
         "USER nobody\n"
     )
-    # Nothing to fix: no action at all, so the editor does not resolve in vain.
-    clean = "FROM debian:12\nUSER nobody\n"
+    # Nothing fix-all would apply (only unsafe fixes here): no action at all, so the
+    # editor does not resolve in vain.
+    clean = 'FROM debian:12\nCOPY a /a\nCMD ["/a"]\n'
     other = (tmp_path / "Clean.Dockerfile").as_uri()
     _open(resolving_client, other, clean)
     await wait_for_version(resolving_client, other, 1)

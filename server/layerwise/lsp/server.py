@@ -447,7 +447,8 @@ def create_server() -> LayerwiseServer:
             if ls.resolves_edits:
                 # Fix-all re-lints until nothing changes: leave that to codeAction/resolve,
                 # which the client sends only for the action it runs.
-                if any(f.fix is not None for f in result.findings):
+                unsafe = bool(ls.config_for(doc.path).unsafe_fixes)
+                if any(f.fix is not None and (f.fix.safe or unsafe) for f in result.findings):
                     actions.append(
                         types.CodeAction(
                             title=title,
