@@ -178,22 +178,28 @@ def uses_buildkit(ctx: LintContext) -> bool:
     return ctx.memo[key]  # type: ignore[return-value]
 
 
-def cache_mount_fix(
-    ctx: LintContext, ins: Instruction, targets: tuple[str, ...], locked: bool = False
-) -> Fix | None:
+def cache_mount_alternative(
+    ctx: LintContext,
+    ins: Instruction,
+    targets: tuple[str, ...],
+    locked: bool = False,
+    safe: bool = True,
+) -> tuple[Fix, ...]:
     """The alternative to emptying a tool's cache: mount a BuildKit cache on it, so the
     cache never enters the layer and speeds up the next build.
 
     Offered where the file already uses BuildKit and the RUN runs as root (a cache
     mount belongs to root unless told otherwise, and another user could not write it).
-    ``locked``: one build at a time (apt refuses to share its lists).
+    ``locked``: one build at a time (apt refuses to share its lists). ``safe``: as the
+    fix it stands beside. Returns no fix or one, for ``Violation.alternatives``.
     """
     if not targets or not uses_buildkit(ctx) or ctx.home_of(ins) != "/root":
-        return None
+        return ()
     sharing = ",sharing=locked" if locked else ""
     mounts = "".join(f" --mount=type=cache,target={target}{sharing}" for target in targets)
     at = ins.keyword_span.end
-    return Fix(f"Mount a BuildKit cache on {', '.join(targets)} instead", (Edit(at, at, mounts),))
+    title = f"Mount a BuildKit cache on {', '.join(targets)} instead"
+    return (Fix(title, (Edit(at, at, mounts),), safe=safe),)
 
 
 def delete_instruction(ctx: LintContext, ins: Instruction) -> Edit:

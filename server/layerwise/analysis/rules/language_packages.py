@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..edits import append_to_run, cache_mount_fix
+from ..edits import append_to_run, cache_mount_alternative
 from ..rule import Edit, Fix, Rule, Severity, Violation
 from ..shellfacts import placed_commands
 from .context import copy_sources
@@ -273,8 +273,7 @@ def _mount_instead(ctx: LintContext, run: _Run, cache: _Cache, default: str) -> 
     if any(directory is None for directory in cache.explicit):
         return ()  # set from a variable we cannot resolve
     targets = tuple(d.rstrip("/") for d in cache.explicit if d) or (default,)
-    fix = cache_mount_fix(ctx, run.ins, targets)
-    return (fix,) if fix is not None else ()
+    return cache_mount_alternative(ctx, run.ins, targets)
 
 
 def _cache_mounted(ctx: LintContext, run: _Run, cache: _Cache) -> bool:

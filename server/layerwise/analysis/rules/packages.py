@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 
 from ...syntax.model import Instruction, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
-from ..edits import append_to_run, cache_mount_fix, flags_key, merge_runs
+from ..edits import append_to_run, cache_mount_alternative, flags_key, merge_runs
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 
 # -- apt-get -------------------------------------------------------------------------
@@ -173,14 +172,15 @@ def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
             edit = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
             if edit is not None:
                 fix = Fix("Remove the apt lists in the same RUN", (edit,), safe=safe)
-            # apt locks its lists: concurrent builds must take turns on the cache.
-            mount = cache_mount_fix(ctx, ins, ("/var/lib/apt/lists",), locked=True)
             yield Violation(
                 updates[0][0].span,
                 "apt-get update leaves its package lists in this layer; remove "
                 "/var/lib/apt/lists/* in the same RUN",
                 fix,
-                alternatives=(dataclasses.replace(mount, safe=safe),) if mount else (),
+                # apt locks its lists: concurrent builds must take turns on the cache.
+                alternatives=cache_mount_alternative(
+                    ctx, ins, ("/var/lib/apt/lists",), locked=True, safe=safe
+                ),
             )
 
 

@@ -8,7 +8,6 @@ The apt-get basics (update alone, -y, recommends, lists) live in ``packages.py``
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from ..edits import (
     and_chain_only,
     append_to_run,
     block_start,
-    cache_mount_fix,
+    cache_mount_alternative,
     flags_key,
     stage_shell_is_posix,
 )
@@ -931,12 +930,13 @@ def _cache_not_cleaned(
             )
             if edit is not None:
                 fix = Fix(f"Append {clean(writer)}", (edit,), safe=not cache_only)
-            mount = cache_mount_fix(ctx, ins, _MOUNT_TARGETS.get(writer.program or "", ()))
             yield Violation(
                 writer.span,
                 message(writer),
                 fix,
-                alternatives=(dataclasses.replace(mount, safe=not cache_only),) if mount else (),
+                alternatives=cache_mount_alternative(
+                    ctx, ins, _MOUNT_TARGETS.get(writer.program or "", ()), safe=not cache_only
+                ),
             )
 
     return check
