@@ -94,6 +94,19 @@ async def _apply_quickfix(
     return apply_workspace_edit(text, uri, fix.edit)
 
 
+async def _fix_all_actions(client: LanguageClient, uri: str) -> list[types.CodeAction]:
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(
+                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
+            ),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
 async def test_open_publishes_layerwise_diagnostics(client: LanguageClient, tmp_path: Path):
     uri = (tmp_path / "Dockerfile").as_uri()
     _open(client, uri, "FROM ubuntu\nADD . /app\n")
@@ -196,16 +209,7 @@ async def test_fix_all_source_action(client: LanguageClient, tmp_path: Path):
     text = "FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nUSER nobody\n"
     _open(client, uri, text)
     await wait_for_version(client, uri, 1)
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(
-                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
-            ),
-        )
-    )
-    actions = [a for a in result or [] if isinstance(a, types.CodeAction)]
+    actions = await _fix_all_actions(client, uri)
     assert [a.kind for a in actions] == ["source.fixAll.layerwise"]
     assert actions[0].edit is not None
     fixed = apply_workspace_edit(text, uri, actions[0].edit)
@@ -367,19 +371,6 @@ async def test_quickfix_creates_dockerignore(client: LanguageClient, tmp_path: P
         isinstance(content, types.TextDocumentEdit) and content.text_document.uri == operation.uri
     )
     assert ".git\n" in content.edits[0].new_text and "node_modules\n" in content.edits[0].new_text
-
-
-async def _fix_all_actions(client: LanguageClient, uri: str) -> list[types.CodeAction]:
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-            context=types.CodeActionContext(
-                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
-            ),
-        )
-    )
-    return [a for a in result or [] if isinstance(a, types.CodeAction)]
 
 
 async def test_fix_all_edit_is_computed_on_resolve(
