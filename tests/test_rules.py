@@ -649,8 +649,10 @@ def test_reorder_for_the_dependency_cache(before: str, after: str) -> None:
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN ls\nRUN npm ci\n",
         # The install runs elsewhere than where the source lands.
         "FROM node:20\nWORKDIR /app\nCOPY . /src\nRUN npm ci\n",
-        # poetry installs the project itself.
+        # poetry installs the project itself, and so does pip with "-e ." or ".".
         "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN poetry install\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r req.txt -e .\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r req.txt .\n",
         # A variable in the flags could change meaning once moved.
         "FROM node:20\nWORKDIR /app\nCOPY --chown=$U . .\nRUN npm ci\n",
     ],

@@ -113,16 +113,26 @@ _READERS = frozenset({"RUN", "COPY", "ADD", "ONBUILD", "FROM"})
 
 
 def _requirement_files(command: ShellCommand) -> list[str] | None:
-    """The files ``pip install -r`` reads, when all are plain relative paths."""
+    """The files ``pip install -r`` reads, when that is all it installs (no ``.``,
+    ``-e .`` or package names beside them) and all are plain relative paths."""
     words = [w.value for w in command.arguments]
+    if words[:2] == ["-m", "pip"]:
+        words = words[2:]
     files = []
-    for index, word in enumerate(words):
+    index = 1  # after "install"
+    while index < len(words):
+        word = words[index]
         if word in ("-r", "--requirement") and index + 1 < len(words):
             files.append(words[index + 1])
-        elif word.startswith("--requirement="):
+            index += 2
+            continue
+        if word.startswith("--requirement="):
             files.append(word.split("=", 1)[1])
         elif word.startswith("-r") and len(word) > 2:
             files.append(word[2:])
+        elif not word.startswith("-") or word in ("-e", "--editable", "-c", "--constraint"):
+            return None  # a project, a package or a file the fix would not copy
+        index += 1
     safe = all(f and not f.startswith(("/", "-")) and ".." not in f and "$" not in f for f in files)
     return files if files and safe else None
 
