@@ -59,9 +59,14 @@ class Redirect:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=True)
 class ShellCommand:
-    """A simple command: its words (assignments included) and redirections."""
+    """A simple command: its words (assignments included) and redirections.
+
+    Treat it as immutable, like the rest of the model. It is not a frozen dataclass
+    only because frozen ones initialise slowly and the parser makes one per command
+    on every keystroke.
+    """
 
     words: tuple[Token, ...]
     redirects: tuple[Redirect, ...]
@@ -78,10 +83,9 @@ class ShellCommand:
     program: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        index = program_index(self.words)
-        object.__setattr__(self, "program_at", index)
+        index = self.program_at = program_index(self.words)
         if index is not None:
-            object.__setattr__(self, "program", self.words[index].value.rsplit("/", 1)[-1])
+            self.program = self.words[index].value.rsplit("/", 1)[-1]
 
     def program_index(self) -> int | None:
         return self.program_at
@@ -128,6 +132,11 @@ def program_index(words: tuple[Token, ...]) -> int | None:
     return None
 
 
+# The characters the group and double-quote scanners act on; the rest is skipped at once.
+_GROUP_SPECIAL = re.compile(r"[\\'\"`$(){}]")
+_DOUBLE_SPECIAL = re.compile(r"[\\\"$`]")
+
+
 class _Scanner:
     def __init__(self, text: str, to_span: SpanMapper) -> None:
         self.text = text
@@ -140,12 +149,20 @@ class _Scanner:
         text, n = self.text, self.n
         depth = 1
         opener = "(" if closer == ")" else "{"
+        special = _GROUP_SPECIAL.search
         while i < n:
+            found = special(text, i)  # jump over ordinary characters
+            if found is None:
+                break
+            i = found.start()
             c = text[i]
             if c == "\\":
                 i += 2
                 continue
-            if c == "'" and closer == ")":
+            if c == "'":
+                if closer != ")":
+                    i += 1
+                    continue
                 end = text.find("'", i + 1)
                 if end < 0:
                     break
@@ -173,7 +190,12 @@ class _Scanner:
     def skip_double(self, i: int) -> int:
         """Index after the ``"`` that closes a string opened just before ``i``."""
         text, n = self.text, self.n
+        special = _DOUBLE_SPECIAL.search
         while i < n:
+            found = special(text, i)  # jump over ordinary characters
+            if found is None:
+                break
+            i = found.start()
             c = text[i]
             if c == "\\":
                 i += 2
@@ -267,6 +289,10 @@ _QUOTING = re.compile(r"['\"\\]")
 
 def _unquote(raw: str) -> str:
     """The value of a word the fast path matched: quotes removed, escapes applied."""
+    if raw[0] == '"' and raw[-1] == '"' and len(raw) > 1 and "\\" not in raw:
+        inner = raw[1:-1]
+        if '"' not in inner:
+            return inner  # the common "$VAR" or "text": one quoted piece, nothing escaped
     out = []
     for piece in _PIECES.findall(raw):
         first = piece[0]
