@@ -411,17 +411,23 @@ def _pipefail_fix(ctx: LintContext, ins: Instruction) -> Fix | None:
 def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
     """Pipes whose last command hides a failed producer (see ``_masking_consumer``)."""
     fixed_stages: set[int] = set()
+    text = ctx.text
+    mentions_pipefail = "pipefail" in text
     for ins in ctx.doc.instructions:
-        if not _posix_run(ctx, ins):
-            continue
+        if "|" not in text[ins.span.start : ins.span.end] or not _posix_run(ctx, ins):
+            continue  # no pipe in this RUN (or not a POSIX shell's)
         shell_state = _shell_has_pipefail(ctx, ins)
         if shell_state is None or shell_state:
             continue
         assert ins.shell is not None
         placed = placed_commands(ctx, ins.shell)
-        pipefail_at = min(
-            (p.command.span.start for p in placed if _sets_pipefail(p.command)),
-            default=None,
+        pipefail_at = (
+            min(
+                (p.command.span.start for p in placed if _sets_pipefail(p.command)),
+                default=None,
+            )
+            if mentions_pipefail
+            else None
         )
         for pipeline in _pipelines(placed):
             first = pipeline[0].command

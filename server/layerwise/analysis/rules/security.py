@@ -1194,6 +1194,8 @@ def _tool_uses(ctx: LintContext, ins: Instruction) -> Iterator[tuple[str, Span]]
 
 
 def _curl_and_wget(ctx: LintContext) -> Iterator[Violation]:
+    if "curl" not in ctx.text or "wget" not in ctx.text:
+        return  # both must be named somewhere (as programs or packages)
     for stage in ctx.doc.stages:
         if ctx.is_windows(stage):
             continue
@@ -1260,10 +1262,13 @@ def _busybox_wget(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
 
 
 def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
+    if "wget" not in ctx.text:
+        return
     for stage, ins in _run_targets(ctx):
-        if _busybox_wget(ctx, stage, ins):
+        wgets = ctx.commands(ins, "wget")
+        if not wgets or _busybox_wget(ctx, stage, ins):
             continue
-        for command in ctx.commands(ins, "wget"):
+        for command in wgets:
             if _wget_is_quiet(command) or command.program_at is None:
                 continue
             word = command.words[command.program_at]
