@@ -165,6 +165,7 @@ class OffsetMap:
 
             return shifted
         span = self.span
+        count = len(logical)
 
         def searched(start: int, end: int) -> Span:
             start += base
@@ -172,7 +173,10 @@ class OffsetMap:
             if end <= start or start < 0:
                 return span(start, end)
             first = bisect_right(logical, start) - 1
-            last = bisect_right(logical, end - 1) - 1
+            if first + 1 < count and end > logical[first + 1]:
+                last = bisect_right(logical, end - 1) - 1
+            else:
+                last = first  # within one physical line: most words
             return make_span(
                 (source[first] + start - logical[first], source[last] + end - logical[last])
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .model import Span, Token, make_token
 
@@ -59,7 +59,7 @@ class Redirect:
     span: Span
 
 
-@dataclass(slots=True, eq=True)
+@dataclass(slots=True, eq=True, init=False)
 class ShellCommand:
     """A simple command: its words (assignments included) and redirections.
 
@@ -78,14 +78,25 @@ class ShellCommand:
     preceded_by: str | None
 
     #: Index in ``words`` of the program actually run (see :func:`program_index`).
-    program_at: int | None = field(init=False, default=None)
+    program_at: int | None
     #: Base name of that program (``/usr/bin/apt-get`` → ``apt-get``).
-    program: str | None = field(init=False, default=None)
+    program: str | None
 
-    def __post_init__(self) -> None:
-        index = self.program_at = program_index(self.words)
-        if index is not None:
-            self.program = self.words[index].value.rsplit("/", 1)[-1]
+    def __init__(
+        self,
+        words: tuple[Token, ...],
+        redirects: tuple[Redirect, ...],
+        span: Span,
+        separator: str | None,
+        preceded_by: str | None,
+    ) -> None:
+        self.words = words
+        self.redirects = redirects
+        self.span = span
+        self.separator = separator
+        self.preceded_by = preceded_by
+        index = self.program_at = program_index(words)
+        self.program = words[index].value.rsplit("/", 1)[-1] if index is not None else None
 
     def program_index(self) -> int | None:
         return self.program_at
