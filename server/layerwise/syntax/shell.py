@@ -295,9 +295,6 @@ class _Scanner:
         return i, "".join(value)
 
 
-_QUOTING = re.compile(r"['\"\\]")
-
-
 def _unquote(raw: str) -> str:
     """The value of a word the fast path matched: quotes removed, escapes applied."""
     if raw[0] == '"' and raw[-1] == '"' and len(raw) > 1 and "\\" not in raw:
@@ -391,7 +388,8 @@ def split_shell(text: str, to_span: SpanMapper | None = None) -> ShellScript:
                 if start is None:
                     start = begin
                 raw = token.group(kind)
-                value = _unquote(raw) if _QUOTING.search(raw) else raw
+                quoted = '"' in raw or "'" in raw or "\\" in raw
+                value = _unquote(raw) if quoted else raw
                 words.append(make_token((raw, value, mapper(begin, end))))
                 last_end = end
             elif kind == "op":
