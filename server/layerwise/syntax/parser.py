@@ -452,7 +452,7 @@ class _Parser:
         self, ins: Instruction, raw_words: list[tuple[int, int, str]]
     ) -> tuple[KeyValue, ...]:
         args = ins.args
-        to_span = ins.args_to_span
+        to_span = ins.offsets.mapper(ins.args_offset)
         if (
             ins.keyword in ("ENV", "LABEL")
             and raw_words
@@ -658,7 +658,7 @@ def _shifted(base: int, start: int, end: int) -> Span:
 
 
 def _unquote(raw: str, escape: str) -> str:
-    if not any(c in raw for c in ("'", '"', escape)):
+    if "'" not in raw and '"' not in raw and escape not in raw:
         return raw
     words = split_words(raw, escape)
     if len(words) == 1 and words[0][0] == 0 and words[0][1] == len(raw):
