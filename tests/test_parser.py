@@ -6,11 +6,14 @@ pins down is named in its docstring or comments (see /work/shared/TECH-NOTES.md)
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layerwise.syntax import Dockerfile, Instruction, Span, parse
+from layerwise.syntax import parser as parser_module
 from layerwise.syntax.model import OffsetMap
 
 
@@ -1237,3 +1240,15 @@ def test_fast_span_mapper_agrees_with_the_segment_search(
     for index in range(start, end):
         if base + index < sum(length for *_, length in segments):
             assert text_at[offsets.mapper(base)(index, index + 1).start] == base + index
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="-=ab '\"\\\t", max_size=24))
+def test_flag_fast_path_equals_the_character_scanner(flags: str) -> None:
+    text = f"FROM scratch\nCOPY --{flags} a b\nRUN --{flags} make\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parser_module, "_PLAIN_FLAG", re.compile(r"(?!)"))
+        careful = parse(text)
+    fast = parse(text)
+    assert [i.flags for i in fast.instructions] == [i.flags for i in careful.instructions]
+    assert [i.args for i in fast.instructions] == [i.args for i in careful.instructions]

@@ -56,6 +56,10 @@ _WS = " \t\v\f\u0085\u00a0"
 _DIRECTIVE = re.compile(r"#[ \t\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\f]*=[ \t\f]*(.+?)[ \t\f]*$")
 _PLAIN_WORD = re.compile(f"[^{_WS}]+")
 _LEADING_WS = re.compile(f"[{_WS}]*")
+# A flag word without quotes or escapes: --name or --name=value.
+_PLAIN_FLAG = re.compile(
+    f"--(?P<name>[^{_WS}'\"\\\\=]*)(?:=(?P<value>[^{_WS}'\"\\\\]*))?(?=[{_WS}]|$)"
+)
 _HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)$")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NEEDS_ARGS = frozenset(
@@ -335,6 +339,25 @@ class _Parser:
             if not logical.startswith("--", i):
                 return tuple(flags), i
             start = i
+            plain = _PLAIN_FLAG.match(logical, i)
+            if plain is not None and plain.group() != "--":
+                # No quotes or escapes (nearly every flag): read it in one step.
+                i = plain.end()
+                name = plain.group("name")
+                value = plain.group("value")
+                name_end = plain.end("name")
+                flags.append(
+                    Flag(
+                        name=name,
+                        value=value,
+                        span=offsets.span(start, i),
+                        name_span=offsets.span(start, name_end),
+                        value_span=offsets.span(plain.start("value"), i)
+                        if value is not None
+                        else None,
+                    )
+                )
+                continue
             word: list[str] = []
             quote = ""
             eq_index: int | None = None
