@@ -81,12 +81,19 @@ async def _actions(
     return [a for a in result or [] if isinstance(a, types.CodeAction)]
 
 
+async def _actions_for(
+    client: LanguageClient, uri: str, code: str, version: int = 1
+) -> list[types.CodeAction]:
+    """The code actions offered for the ``code`` diagnostic of ``version``."""
+    diagnostics = await wait_for_version(client, uri, version)
+    diagnostic = next(d for d in diagnostics if d.code == code)
+    return await _actions(client, uri, diagnostic)
+
+
 async def _apply_quickfix(
     client: LanguageClient, uri: str, text: str, code: str, version: int
 ) -> str:
-    diagnostics = await wait_for_version(client, uri, version)
-    diagnostic = next(d for d in diagnostics if d.code == code)
-    actions = await _actions(client, uri, diagnostic)
+    actions = await _actions_for(client, uri, code, version)
     fix = next(a for a in actions if a.is_preferred or (a.title and "Ignore" not in a.title))
     assert fix.kind == types.CodeActionKind.QuickFix
     assert fix.diagnostics and fix.diagnostics[0].code == code
@@ -185,9 +192,7 @@ async def test_ignore_action_inserts_pragma_and_silences(client: LanguageClient,
     uri = (tmp_path / "Dockerfile").as_uri()
     text = "FROM ubuntu:24.04\n    ADD . /app\nUSER nobody\n"
     _open(client, uri, text)
-    diagnostics = await wait_for_version(client, uri, 1)
-    diagnostic = next(d for d in diagnostics if d.code == "LW701")
-    actions = await _actions(client, uri, diagnostic)
+    actions = await _actions_for(client, uri, "LW701", 1)
     ignore = next(a for a in actions if a.title == "Ignore LW701 for this instruction")
     assert ignore.edit is not None
     new_text = apply_workspace_edit(text, uri, ignore.edit)
@@ -359,9 +364,7 @@ async def test_workspace_config_file_is_read_and_its_errors_shown(
 async def test_quickfix_creates_dockerignore(client: LanguageClient, tmp_path: Path):
     uri = (tmp_path / "Dockerfile").as_uri()
     _open(client, uri, 'FROM node:20-slim\nCOPY . /app\nUSER node\nCMD ["node", "/app/a.js"]\n')
-    diagnostics = await wait_for_version(client, uri, 1)
-    diagnostic = next(d for d in diagnostics if d.code == "LW401")
-    actions = await _actions(client, uri, diagnostic)
+    actions = await _actions_for(client, uri, "LW401", 1)
     create = next(a for a in actions if a.title == "Create .dockerignore from a template (unsafe)")
     assert create.edit is not None and create.edit.document_changes
     operation, content = create.edit.document_changes
@@ -401,9 +404,7 @@ async def test_alternative_fix_follows_the_preferred_one(client: LanguageClient,
     uri = (tmp_path / "Dockerfile").as_uri()
     text = "# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nRUN pip install -r req.txt\nUSER app\n"
     _open(client, uri, text)
-    diagnostics = await wait_for_version(client, uri, 1)
-    diagnostic = next(d for d in diagnostics if d.code == "LW630")
-    actions = await _actions(client, uri, diagnostic)
+    actions = await _actions_for(client, uri, "LW630", 1)
     fixes = [a for a in actions if a.title and not a.title.startswith("Ignore")]
     assert [(a.title, a.is_preferred) for a in fixes] == [
         ("Add --no-cache-dir", True),
@@ -421,9 +422,7 @@ async def test_guessed_user_name_is_a_snippet_placeholder(
     uri = (tmp_path / "Dockerfile").as_uri()
     text = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
     _open(resolving_client, uri, text)
-    diagnostics = await wait_for_version(resolving_client, uri, 1)
-    diagnostic = next(d for d in diagnostics if d.code == "LW201")
-    actions = await _actions(resolving_client, uri, diagnostic)
+    actions = await _actions_for(resolving_client, uri, "LW201", 1)
     fix = next(a for a in actions if a.is_preferred or (a.title or "").startswith("Run as"))
     assert fix.edit is not None and fix.edit.document_changes
     (change,) = fix.edit.document_changes
