@@ -142,9 +142,7 @@ def read_verdicts(folder: Path = VERDICTS) -> list[Verdict]:
                     continue
                 if len(row) != len(FIELDS) or row[4] not in KINDS:
                     raise SystemExit(f"{source.name}:{number}: expected {FIELDS}, got {row}")
-                out.append(
-                    Verdict(row[0], row[1], int(row[2]), row[3], row[4], row[5], source)
-                )
+                out.append(Verdict(row[0], row[1], int(row[2]), row[3], row[4], row[5], source))
     return out
 
 
@@ -270,9 +268,9 @@ def main() -> int:
         judged = sum(1 for index, i in enumerate(items) if i.code == code and index in matched)
         wanted = needed(len(mine)) - judged if args.limit is None else args.limit
         order = {id(item): n for n, item in enumerate(items)}
-        pending = [
-            order[id(i)] for i in spread(mine) if order[id(i)] not in matched
-        ][: max(wanted, 0)]
+        pending = [order[id(i)] for i in spread(mine) if order[id(i)] not in matched][
+            : max(wanted, 0)
+        ]
         show(items, pending, matched)
         print(f"# {len(pending)} shown; {judged} of {len(mine)} judged, {needed(len(mine))} needed")
         return 0

@@ -214,18 +214,19 @@ class LintContext:
         return False
 
     def commands(self, instruction: Instruction, *programs: str) -> Sequence[ShellCommand]:
-        """Shell commands of a RUN (heredoc scripts included), optionally by program.
+        """Commands a RUN runs (heredoc and ``sh -c`` scripts included, see
+        :meth:`ShellScript.effective`), optionally by program.
 
         The result is shared between rules: do not mutate it.
         """
         if instruction.shell is None:
             return ()
         if not programs:
-            return instruction.shell.commands
+            return instruction.shell.effective()
         index = self._program_index.get(id(instruction))
         if index is None:
             index = {}
-            for command in instruction.shell.commands:
+            for command in instruction.shell.effective():
                 index.setdefault(command.program, []).append(command)
             self._program_index[id(instruction)] = index
         if len(programs) == 1:

@@ -31,12 +31,38 @@ _CLOSERS = _BRANCH_CLOSERS | {"}"}
 
 
 def placed_commands(ctx: LintContext, script: ShellScript) -> list[Placed]:
-    """:func:`place` once per script and lint."""
+    """:func:`place_effective` once per script and lint."""
     key = ("placed", id(script))
     found = ctx.memo.get(key)
     if found is None:
-        found = ctx.memo[key] = place(script)
+        found = ctx.memo[key] = place_effective(script)
     return found  # type: ignore[return-value]
+
+
+def place_effective(script: ShellScript) -> list[Placed]:
+    """:func:`place` over :meth:`ShellScript.effective`: the commands of a ``sh -c``
+    script follow their shell, in a subshell (a new process) and nested; they are
+    conditional where the shell is or where their own script says so."""
+    placed = place(script)
+    if not script.nested:
+        return placed
+    out: list[Placed] = []
+    for outer in placed:
+        out.append(outer)
+        inner = outer.command.inner
+        if inner is None:
+            continue
+        for p in place_effective(inner):
+            out.append(
+                Placed(
+                    p.command,
+                    True,
+                    p.pattern or outer.pattern,
+                    True,
+                    p.conditional or outer.conditional,
+                )
+            )
+    return out
 
 
 def place(script: ShellScript) -> list[Placed]:

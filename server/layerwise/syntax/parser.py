@@ -607,6 +607,7 @@ class _Parser:
         """Add the commands of heredoc bodies that the RUN executes as its script."""
         commands = list(shell.commands)
         comments = list(shell.comments)
+        nested = shell.nested
         bare = (
             len(heredocs) == 1
             and ins.args.strip() == self.text[heredocs[0].marker.start : heredocs[0].marker.end]
@@ -633,7 +634,8 @@ class _Parser:
             script = split_shell(body, functools.partial(_shifted, heredoc.body.start))
             commands.extend(script.commands)
             comments.extend(script.comments)
-        return ShellScript(tuple(commands), tuple(comments), shell.error)
+            nested = nested or script.nested
+        return ShellScript(tuple(commands), tuple(comments), shell.error, nested)
 
     # -- stages ----------------------------------------------------------------
     def _assemble(self, directives: list[Directive], instructions: list[Instruction]) -> Dockerfile:

@@ -420,7 +420,8 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
         if shell_state is None or shell_state:
             continue
         assert ins.shell is not None
-        placed = placed_commands(ctx, ins.shell)
+        # The RUN's own pipes: a ``sh -c`` script has its shell's options, not SHELL's.
+        placed = [p for p in placed_commands(ctx, ins.shell) if "sh -c" not in p.command.via]
         pipefail_at = (
             min(
                 (p.command.span.start for p in placed if _sets_pipefail(p.command)),

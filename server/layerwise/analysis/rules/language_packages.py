@@ -60,7 +60,7 @@ def _make_run(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instructi
         return _Run(owner, ins, stage, (), False)
     where = placed_commands(ctx, ins.shell)
     conditional = frozenset(id(p.command) for p in where if p.conditional)
-    return _Run(owner, ins, stage, ins.shell.commands, False, conditional)
+    return _Run(owner, ins, stage, tuple(p.command for p in where), False, conditional)
 
 
 def _runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool = False) -> list[_Run]:
