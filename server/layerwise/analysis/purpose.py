@@ -1,0 +1,71 @@
+"""What a Dockerfile is for: a production image, a development environment, or a test
+fixture. Production practices do not all fit the other two (a dev container runs as
+root by convention, a linter's test fixture is wrong on purpose), so each rule says
+which purposes it applies to (see ``rules/README.md``, "Purpose of the file").
+
+Decided from the path (never from the network): ``.devcontainer/``, a
+``devcontainer.json`` beside the file, ``.gitpod.Dockerfile`` and ``Dockerfile.dev`` /
+``.debug`` are development images; files under ``testdata/`` or ``fixtures/`` (or a
+test folder's ``examples/``, ``cases/`` or ``projects/``) are fixtures. A comment
+``# layerwise: purpose=production`` (or ``dev``, ``fixture``) anywhere before the first
+instruction overrides the guess.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from ..syntax.model import Dockerfile
+
+PRODUCTION = "production"
+DEV = "dev"
+FIXTURE = "fixture"
+PURPOSES = (PRODUCTION, DEV, FIXTURE)
+
+_FIXTURE_DIRS = frozenset(
+    {"testdata", "test-data", "test_data", "fixtures", "fixture", "__fixtures__",
+     "test-fixtures", "test_fixtures"}
+)  # fmt: skip
+_TEST_DIRS = frozenset({"test", "tests", "e2e", "integration-tests"})
+_TEST_CONTENT_DIRS = frozenset({"examples", "cases", "projects", "samples", "data"})
+_DEV_DIRS = frozenset({".devcontainer", ".gitpod"})
+_DEV_NAME = re.compile(
+    r"^(?:\.?gitpod\.dockerfile|(?:docker|container)file[._-](?:dev|devel|development|debug|devcontainer)"
+    r"|(?:dev|devel|development|debug|devcontainer)\.(?:docker|container)file)$",
+    re.IGNORECASE,
+)
+_OVERRIDE = re.compile(r"layerwise:\s*purpose\s*=\s*(\w+)", re.IGNORECASE)
+#: Stage names that mark a development or debugging image, e.g. Docker Dev Environments'
+#: ``dev-envs``.
+DEV_STAGE = re.compile(r"^(?:dev|devel|develop|development|dev-envs?|debug|devcontainer)(?:$|[-_])")
+
+
+def path_purpose(path: PurePath | None, siblings: frozenset[str] = frozenset()) -> str:
+    """The purpose the path suggests; ``siblings`` are the names of the files beside it
+    (for ``devcontainer.json``)."""
+    if path is None:
+        return PRODUCTION
+    parts = [p.lower() for p in path.parts[:-1]]
+    if any(p in _DEV_DIRS for p in parts) or _DEV_NAME.match(path.name):
+        return DEV
+    if "devcontainer.json" in siblings or ".devcontainer.json" in siblings:
+        return DEV
+    if any(p in _FIXTURE_DIRS for p in parts):
+        return FIXTURE
+    for index, part in enumerate(parts):
+        if part in _TEST_DIRS and any(p in _TEST_CONTENT_DIRS for p in parts[index + 1 :]):
+            return FIXTURE
+    return PRODUCTION
+
+
+def declared_purpose(doc: Dockerfile) -> str | None:
+    """``# layerwise: purpose=…`` before the first instruction."""
+    first = doc.instructions[0].span.start if doc.instructions else len(doc.text)
+    for comment in doc.comments:
+        if comment.span.start > first:
+            break
+        match = _OVERRIDE.search(comment.text)
+        if match is not None and match.group(1).lower() in PURPOSES:
+            return match.group(1).lower()
+    return None

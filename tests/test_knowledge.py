@@ -1,0 +1,182 @@
+"""Shared knowledge: the image table, what each stage holds and ships, and the purpose
+of a file."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from layerwise.analysis import LintContext
+from layerwise.analysis.facts import parse_image
+from layerwise.analysis.images import has_tool, image_facts
+from layerwise.analysis.purpose import DEV, FIXTURE, PRODUCTION, declared_purpose, path_purpose
+from layerwise.analysis.stages import copy_from, reaches_image, stage_facts, whole_rootfs
+from layerwise.syntax import parse
+
+
+def facts(reference: str):  # type: ignore[no-untyped-def]
+    image = parse_image(reference)
+    assert image is not None
+    return image_facts(image)
+
+
+# -- the image table -------------------------------------------------------------------
+
+
+def test_buildpack_deps_variants() -> None:
+    assert facts("buildpack-deps:bookworm").compilers is True
+    assert facts("buildpack-deps:bookworm-curl").compilers is False
+    assert facts("buildpack-deps:bookworm-scm").compilers is False
+    assert has_tool(facts("buildpack-deps:bookworm-scm"), "git") is True
+    assert has_tool(facts("buildpack-deps:bookworm-curl"), "git") is False
+
+
+def test_debian_full_and_slim_differ_by_docs_not_compilers() -> None:
+    full, slim = facts("debian:bookworm"), facts("debian:bookworm-slim")
+    assert full.compilers is False and slim.compilers is False
+    assert full.slim_difference is not None and full.slim_difference.startswith("docs")
+    assert slim.slim_difference is None
+
+
+@pytest.mark.parametrize("reference", ["node:22", "python:3.13", "golang:1.26-bookworm", "ruby:3"])
+def test_language_images_on_buildpack_deps_have_compilers_and_tools(reference: str) -> None:
+    known = facts(reference)
+    assert known.compilers is True
+    assert has_tool(known, "git") is True and has_tool(known, "curl") is True
+
+
+@pytest.mark.parametrize("reference", ["node:22-slim", "python:3.13-slim-bookworm"])
+def test_slim_variants_have_no_compilers(reference: str) -> None:
+    assert facts(reference).compilers is False
+    assert has_tool(facts(reference), "curl") is False
+
+
+@pytest.mark.parametrize(
+    "reference", ["alpine:3.22", "node:22-alpine", "docker:29-dind", "docker:29-cli", "busybox"]
+)
+def test_busybox_wget(reference: str) -> None:
+    assert facts(reference).busybox is True
+    assert has_tool(facts(reference), "wget") is True
+
+
+def test_artifact_images_hold_only_files() -> None:
+    for reference in ("tonistiigi/xx:1.6.1", "moby/moby-bin:28", "dockereng/cli-bin:28"):
+        assert facts(reference).artifacts_only is True
+    assert facts("debian:12").artifacts_only is False
+
+
+def test_distroless_and_windows() -> None:
+    static = facts("gcr.io/distroless/static-debian12:nonroot")
+    assert static.shell is False and static.runs_as_nonroot is True and static.pin_by == "digest"
+    assert facts("gcr.io/distroless/base:debug").shell is True
+    nano = facts("mcr.microsoft.com/dotnet/runtime:10.0-nanoserver-ltsc2022")
+    assert nano.os == "windows" and nano.runs_as_nonroot is True
+
+
+def test_package_managers() -> None:
+    assert facts("oraclelinux:9-slim").package_manager == "microdnf"
+    assert facts("oraclelinux:9-slim").microdnf_assumes_yes is True
+    assert facts("redhat/ubi9-minimal").package_manager == "microdnf"
+    assert facts("redhat/ubi9-minimal").microdnf_assumes_yes is False
+    assert facts("fedora:41").package_manager == "dnf"
+    assert facts("photon:5.0").package_manager == "tdnf"
+
+
+def test_unknown_images_know_nothing() -> None:
+    unknown = facts("example.com/team/app:1.2")
+    assert unknown.os is None and unknown.compilers is None and not unknown.known
+    assert has_tool(unknown, "curl") is None
+
+
+# -- stages ------------------------------------------------------------------------------
+
+
+def context(text: str) -> LintContext:
+    return LintContext(parse(text))
+
+
+def test_scratch_stage_with_only_files() -> None:
+    ctx = context(
+        "FROM golang:1.26 AS build\nRUN go build -o /out/app .\n"
+        "FROM scratch AS binaries\nCOPY --from=build /out/ /\n"
+        "FROM alpine:3.22\nCOPY --from=binaries / /usr/local/bin/\n"
+    )
+    stages = ctx.doc.stages
+    assert stage_facts(ctx, stages[1]).artifacts_only is True
+    assert stage_facts(ctx, stages[0]).artifacts_only is False
+    last = stages[2].instructions[1]
+    assert copy_from(ctx, last) is stages[1]
+
+
+def test_whole_rootfs_copies_bring_their_facts() -> None:
+    ctx = context(
+        "FROM debian:12-slim AS rootfs\nRUN apt-get update\n"
+        "FROM scratch\nCOPY --from=rootfs / /\nRUN apt-get install -y ca-certificates\n"
+    )
+    final = ctx.doc.stages[1]
+    assert whole_rootfs(ctx, final.instructions[1]) is ctx.doc.stages[0]
+    assert stage_facts(ctx, final).os == "debian"
+    assert stage_facts(ctx, final).shell is True
+
+
+def test_add_of_a_rootfs_archive() -> None:
+    ctx = context('FROM scratch\nADD rootfs.tar.xz /\nCMD ["sh"]\n')
+    ins = ctx.doc.stages[0].instructions[1]
+    assert whole_rootfs(ctx, ins) == "rootfs.tar.xz"
+    assert stage_facts(ctx, ctx.doc.stages[0]).artifacts_only is False
+    assert stage_facts(ctx, ctx.doc.stages[0]).os is None
+
+
+def test_what_reaches_the_image() -> None:
+    ctx = context(
+        "FROM node:22 AS build\nWORKDIR /src\nCOPY . .\nRUN npm ci && npm run build\n"
+        "FROM node:22 AS app\nWORKDIR /app\nCOPY . .\n"
+        "FROM nginx:1.27\nCOPY --from=build /src/dist /usr/share/nginx/html\n"
+    )
+    build, app, final = ctx.doc.stages
+    copy_in_build = build.instructions[2]
+    copy_in_app = app.instructions[2]
+    # build's /src/dist is copied out, and dist lies inside the COPY . . at /src
+    assert reaches_image(ctx, copy_in_build) is True
+    assert reaches_image(ctx, copy_in_app) is False
+    ctx2 = context(
+        "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app\n"
+        "FROM scratch\nCOPY --from=build /bin/app /app\n"
+    )
+    assert reaches_image(ctx2, ctx2.doc.stages[0].instructions[2]) is False
+
+
+# -- purpose ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "purpose"),
+    [
+        ("Dockerfile", PRODUCTION),
+        ("services/api/Dockerfile", PRODUCTION),
+        (".devcontainer/Dockerfile", DEV),
+        ("tools/.gitpod.Dockerfile", DEV),
+        ("dockerfiles/Dockerfile.dev", DEV),
+        ("src/cart/Dockerfile.debug", DEV),
+        ("cli/command/image/testdata/Dockerfile.test", FIXTURE),
+        ("pkg/e2e/fixtures/build/Dockerfile", FIXTURE),
+        ("test/examples/Dockerfile.misc", FIXTURE),
+        ("tests/Project.Tests/projects/clickonce/Dockerfile", FIXTURE),
+        ("tests/Dockerfile", PRODUCTION),  # a test-runner image is a real image
+        ("result/tests/Dockerfile", PRODUCTION),
+    ],
+)
+def test_path_purpose(path: str, purpose: str) -> None:
+    assert path_purpose(PurePosixPath(path)) == purpose
+
+
+def test_devcontainer_json_beside_the_file() -> None:
+    assert path_purpose(PurePosixPath("env/Dockerfile"), frozenset({"devcontainer.json"})) == DEV
+
+
+def test_declared_purpose() -> None:
+    doc = parse("# layerwise: purpose=production\nFROM alpine\n")
+    assert declared_purpose(doc) == PRODUCTION
+    assert declared_purpose(parse("FROM alpine\n# layerwise: purpose=dev\n")) is None
+    assert declared_purpose(parse("# layerwise: purpose=nonsense\nFROM alpine\n")) is None
