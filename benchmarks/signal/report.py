@@ -12,6 +12,15 @@ elsewhere in the file), ``verdict`` one of ``tp`` (a reviewer wants it, at that 
 ``fp`` (the claim is wrong for this file) or ``noise`` (true, but a reasonable team would
 suppress it: a deliberate, often commented choice), and ``reason`` one line.
 
+A ``fp`` whose reason starts with ``context:`` says the real repository has a file the
+corpus leaves out (a ``.dockerignore``): in that repository the rule is silent. Those are
+shown in the ``ctx`` column and left out of the precision, which measures what the rule
+concludes from what it can see.
+
+Each file is linted under its real repository path (from ``MANIFEST.tsv``), so that
+what the path says about the file (a ``.devcontainer/`` image, a ``testdata/`` fixture)
+counts as it does in the real repository; the build context itself is not there.
+
 The report lints every corpus file with the default rules (``--all``: every rule),
 matches findings to verdicts by (file, code, key) and prints, per rule: findings, files,
 judged, precision (tp / judged), the verdicts whose finding is gone (``gone-fp`` are
@@ -92,10 +101,12 @@ def collect(corpus: Path, every_rule: bool) -> list[Item]:
 
     options = LintOptions(select=("ALL",)) if every_rule else LintOptions()
     project = FileSystemProject(corpus)
+    real = real_paths(corpus)
     items: list[Item] = []
     for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
         text = path.read_bytes().decode("utf-8", "surrogateescape")
-        result = lint_text(text, options=options, path=path, project=project)
+        where = real.get(path.relative_to(corpus).as_posix(), path)
+        result = lint_text(text, options=options, path=where, project=project)
         doc = result.doc
         name = path.relative_to(corpus).as_posix()
         for finding in result.findings:
@@ -131,6 +142,28 @@ def collect(corpus: Path, every_rule: bool) -> list[Item]:
                 )
             )
     return items
+
+
+def real_paths(corpus: Path) -> dict[str, Path]:
+    """Corpus file → where it lives in its repository, under the corpus folder (a path
+    that does not exist: nothing beside it is read)."""
+    manifest = corpus.parent / "MANIFEST.tsv"
+    if not manifest.is_file():
+        return {}
+    out: dict[str, Path] = {}
+    with manifest.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            name = row["file"].split("/", 1)[1] if "/" in row["file"] else row["file"]
+            folder = name.split("/", 1)[0]
+            out[name] = corpus / folder / row["path"]
+    return out
+
+
+def category(verdict: Verdict) -> str:
+    """``tp``, ``fp``, ``noise``, or ``ctx`` for a fp the missing build context explains."""
+    if verdict.verdict == "fp" and verdict.reason.startswith("context:"):
+        return "ctx"
+    return verdict.verdict
 
 
 def read_verdicts(folder: Path = VERDICTS) -> list[Verdict]:
@@ -190,25 +223,25 @@ def table(items: list[Item], matched: dict[int, Verdict], gone: list[Verdict]) -
         per_rule[item.code].append(index)
     gone_by: dict[str, Counter[str]] = defaultdict(Counter)
     for verdict in gone:
-        gone_by[verdict.code][verdict.verdict] += 1
+        gone_by[verdict.code][category(verdict)] += 1
     codes = sorted(set(per_rule) | set(gone_by))
     print(
         f"{'rule':<6} {'sev':<7} {'found':>5} {'files':>5} {'judged':>6} {'tp':>4} {'fp':>4}"
-        f" {'noise':>5} {'prec':>5} {'gone-fp':>7} {'gone-tp':>7}  status"
+        f" {'noise':>5} {'ctx':>4} {'prec':>5} {'gone-fp':>7} {'gone-tp':>7}  status"
     )
     totals: Counter[str] = Counter()
     failing = 0
     for code in codes:
         indices = per_rule.get(code, [])
         files = len({items[i].file for i in indices})
-        counts = Counter(matched[i].verdict for i in indices if i in matched)
-        judged = sum(counts.values())
+        counts = Counter(category(matched[i]) for i in indices if i in matched)
+        judged = counts["tp"] + counts["fp"] + counts["noise"]
         precision = counts["tp"] / judged if judged else None
         target = 1.0 if severity.get(code) == "error" else TARGET
         if not indices:
             status = "gone"
-        elif judged < needed(len(indices)):
-            status = f"judge {needed(len(indices)) - judged}"
+        elif judged + counts["ctx"] < needed(len(indices)):
+            status = f"judge {needed(len(indices)) - judged - counts['ctx']}"
             failing += 1
         elif precision is not None and precision + 1e-9 < target:
             status = "LOW"
@@ -218,7 +251,7 @@ def table(items: list[Item], matched: dict[int, Verdict], gone: list[Verdict]) -
         shown = f"{precision:.0%}" if precision is not None else "-"
         print(
             f"{code:<6} {severity.get(code, '?'):<7} {len(indices):>5} {files:>5} {judged:>6}"
-            f" {counts['tp']:>4} {counts['fp']:>4} {counts['noise']:>5} {shown:>5}"
+            f" {counts['tp']:>4} {counts['fp']:>4} {counts['noise']:>5} {counts['ctx']:>4} {shown:>5}"
             f" {gone_by[code]['fp'] + gone_by[code]['noise']:>7} {gone_by[code]['tp']:>7}  {status}"
         )
         totals.update(counts)
@@ -227,7 +260,8 @@ def table(items: list[Item], matched: dict[int, Verdict], gone: list[Verdict]) -
     overall = f"{totals['tp'] / judged:.1%}" if judged else "-"
     print(
         f"\n{totals['found']} findings, {judged} judged: {totals['tp']} tp, {totals['fp']} fp,"
-        f" {totals['noise']} noise; precision {overall}; {len(gone)} verdicts without a finding;"
+        f" {totals['noise']} noise ({totals['ctx']} more explained by the missing build context);"
+        f" precision {overall}; {len(gone)} verdicts without a finding;"
         f" {failing} rules short of the target"
     )
     return 1 if failing else 0
