@@ -69,3 +69,26 @@ def declared_purpose(doc: Dockerfile) -> str | None:
         if match is not None and match.group(1).lower() in PURPOSES:
             return match.group(1).lower()
     return None
+
+
+# Which rules apply to which purpose. Production: all. Test fixtures: none (a fixture is
+# odd or broken on purpose; ``purpose=production`` turns the rules back on). Development
+# images (dev containers, Dockerfile.dev, stages named dev/debug/dev-envs): secrets,
+# remote content, correctness and BuildKit's checks, and the package-manager rules whose
+# finding is a build that fails or goes stale; not base-image choice, the user, the
+# context, cache order, image size or runtime signal handling, which do not matter for
+# an image that is never deployed.
+_DEV_FAMILIES = ("LW0", "LW3", "LW7", "LW9")
+_DEV_ALSO = frozenset({"LW602", "LW603", "LW612", "LW615", "LW617"})
+_DEV_NOT = frozenset({"LW704", "LW705", "LW922"})
+
+
+def applies(code: str, purpose: str) -> bool:
+    """The rule ``code`` reports on files (or stages) of this purpose."""
+    if purpose == PRODUCTION:
+        return True
+    if purpose == FIXTURE:
+        return False
+    if code in _DEV_NOT:
+        return False
+    return code.startswith(_DEV_FAMILIES) or code in _DEV_ALSO
