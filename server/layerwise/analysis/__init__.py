@@ -4,13 +4,13 @@ from .context import FileSystemProject, LintContext, Project
 from .engine import (
     EditConflict,
     FixResult,
-    LintOptions,
     LintResult,
     apply_edits,
     fix_text,
     lint_document,
     lint_text,
 )
+from .options import LintOptions
 from .rule import Edit, Finding, Fix, Related, Rule, Severity, Violation
 from .rules import ALL_RULES, rule_by_code
 

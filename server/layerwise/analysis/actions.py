@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..syntax.model import Dockerfile
 from .context import Project
-from .engine import LintOptions, fix_text, instruction_at
+from .engine import fix_text, instruction_at
+from .options import LintOptions
 from .rule import Edit, Finding
 from .suppression import layerwise_pragma
 

@@ -19,7 +19,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from .engine import LintOptions
+from .options import LintOptions
 from .rule import Severity
 from .rules import ALL_RULES
 

@@ -13,11 +13,11 @@ from ..syntax.shell import ShellCommand
 from .facts import StageInfo, arg_env, clean_path, expand, stage_infos, stage_scopes
 
 if TYPE_CHECKING:
-    from .engine import LintOptions
+    from .options import LintOptions
 
 
 def _default_options() -> LintOptions:
-    from .engine import LintOptions
+    from .options import LintOptions
 
     return LintOptions()
 

@@ -11,31 +11,11 @@ from pathlib import Path
 from ..syntax.model import Dockerfile, Instruction
 from ..syntax.parser import parse
 from .context import LintContext, Project
+from .options import LintOptions
 from .rule import Edit, FileChange, Finding, Fix, Rule, Severity
 from .suppression import Suppressions
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LintOptions:
-    #: Rules to run; empty means every rule that is on by default.
-    select: tuple[str, ...] = ()
-    #: Rules to run in addition to ``select`` (or to the defaults).
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)  # selector -> severity
-    #: Honour ``# layerwise: ignore=`` and ``# hadolint ignore=`` comments.
-    allow_pragmas: bool = True
-    #: Registries base images may come from (empty: any).
-    trusted_registries: tuple[str, ...] = ()
-    #: Labels every image must set: name -> expected type (text, url, semver, ...).
-    required_labels: dict[str, str] = field(default_factory=dict)
-    #: Labels outside ``required_labels`` are reported.
-    strict_labels: bool = False
-    #: The stage being built (``docker build --target``); rules about the final
-    #: stage look at this one. Empty: the last stage.
-    target: str = ""
 
 
 @dataclass

@@ -22,7 +22,8 @@ from ..analysis.actions import fix_all_edit, ignore_edit
 from ..analysis.config import Config, parse_settings
 from ..analysis.configfiles import ConfigLoader
 from ..analysis.context import FileSystemProject
-from ..analysis.engine import LintOptions, LintResult, lint_text
+from ..analysis.engine import LintResult, lint_text
+from ..analysis.options import LintOptions
 from ..analysis.rule import Edit, FileChange
 from .convert import (
     FIX_ALL_KIND,
