@@ -28,7 +28,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
         ("api.Dockerfile", True),
         ("Dockerfile.prod", True),
         ("Containerfile", True),
-        ("Containerfile.dev", True),
+        ("Containerfile.prod", True),
         ("Dockerfile.dockerignore", False),
         ("README.md", False),
         ("dockerfile-notes.txt", False),
@@ -53,14 +53,14 @@ def test_text_output_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_directory_discovery(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "api.Dockerfile").write_text("FROM ubuntu\n")
-    (tmp_path / "Containerfile.dev").write_text("FROM alpine:latest\n")
+    (tmp_path / "Containerfile.prod").write_text("FROM alpine:latest\n")
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "Dockerfile").write_text("FROM ubuntu\n")
     (tmp_path / "notes.txt").write_text("FROM ubuntu\n")
     code, out, _ = run(["check", "--select", "LW1", str(tmp_path)], capsys)
     assert code == 1
     paths = {line.split(":")[0] for line in out.splitlines()}
-    assert paths == {str(tmp_path / "svc" / "api.Dockerfile"), str(tmp_path / "Containerfile.dev")}
+    assert paths == {str(tmp_path / "svc" / "api.Dockerfile"), str(tmp_path / "Containerfile.prod")}
 
 
 def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,11 +208,11 @@ def test_target_makes_that_stage_the_final_one(
 ) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text(
-        'FROM node:20-slim AS dev\nCMD ["node", "dev.js"]\nFROM node:20-slim AS prod\nUSER node\nCMD ["node", "a.js"]\n'
+        'FROM node:20-slim AS worker\nCMD ["node", "worker.js"]\nFROM node:20-slim AS prod\nUSER node\nCMD ["node", "a.js"]\n'
     )
     code, out, _ = run(["check", "--select", "LW201", str(path)], capsys)
     assert code == 0 and out == ""
-    code, out, _ = run(["check", "--select", "LW201", "--target", "dev", str(path)], capsys)
+    code, out, _ = run(["check", "--select", "LW201", "--target", "worker", str(path)], capsys)
     assert code == 1 and f"{path}:1:1: warning LW201" in out
 
 

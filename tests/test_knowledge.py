@@ -180,3 +180,53 @@ def test_declared_purpose() -> None:
     assert declared_purpose(doc) == PRODUCTION
     assert declared_purpose(parse("FROM alpine\n# layerwise: purpose=dev\n")) is None
     assert declared_purpose(parse("# layerwise: purpose=nonsense\nFROM alpine\n")) is None
+
+
+# -- purpose in the engine -------------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from layerwise.analysis import lint_text  # noqa: E402
+from layerwise.analysis.context import FileSystemProject  # noqa: E402
+from layerwise.analysis.purpose import applies  # noqa: E402
+
+PLAIN = (
+    "FROM ubuntu\nRUN apt-get update && apt-get install -y curl\n"
+    'ARG API_TOKEN=s3cr3t-value-123\nCMD ["app"]\n'
+)
+
+
+def codes_at(text: str, path: str, root: Path) -> set[str]:
+    file = root / path
+    return {f.code for f in lint_text(text, path=file, project=FileSystemProject(root)).findings}
+
+
+def test_fixture_files_get_no_findings(tmp_path: Path) -> None:
+    assert codes_at(PLAIN, "svc/Dockerfile", tmp_path) >= {"LW101", "LW201", "LW604"}
+    assert codes_at(PLAIN, "pkg/e2e/fixtures/svc/Dockerfile", tmp_path) == set()
+    declared = "# layerwise: purpose=production\n" + PLAIN
+    assert "LW201" in codes_at(declared, "pkg/e2e/fixtures/svc/Dockerfile", tmp_path)
+
+
+def test_dev_images_keep_secrets_and_correctness_only(tmp_path: Path) -> None:
+    found = codes_at(PLAIN, ".devcontainer/Dockerfile", tmp_path)
+    assert "LW201" not in found and "LW101" not in found and "LW604" not in found
+    assert "LW301" in found
+    # the project folder's own name does not count, only paths inside it
+    assert "LW201" in codes_at(PLAIN, "Dockerfile", tmp_path / "fixtures")
+
+
+def test_dev_stages_in_a_production_file() -> None:
+    text = (
+        "FROM debian:12-slim AS dev-envs\nRUN apt-get update && apt-get install -y git\n"
+        "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl\n"
+    )
+    found = lint_text(text).findings
+    lines = {(f.code, text.count("\n", 0, f.span.start) + 1) for f in found}
+    assert ("LW604", 4) in lines and ("LW604", 2) not in lines
+
+
+def test_purpose_policy() -> None:
+    assert applies("LW201", PRODUCTION) and not applies("LW201", DEV)
+    assert applies("LW301", DEV) and applies("LW603", DEV) and not applies("LW604", DEV)
+    assert not applies("LW001", FIXTURE)

@@ -70,6 +70,8 @@ class LintContext:
         #: Per-document memo for facts several rules derive the same way; keys are
         #: tuples starting with the deriving function's name.
         self.memo: dict[tuple[object, ...], object] = {}
+        #: What the file is for (see :mod:`.purpose`); set by the engine.
+        self.purpose = "production"
 
     @property
     def text(self) -> str:

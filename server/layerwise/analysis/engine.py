@@ -12,6 +12,7 @@ from ..syntax.model import Dockerfile, Instruction
 from ..syntax.parser import parse
 from .context import LintContext, Project
 from .options import LintOptions
+from .purpose import DEV, PRODUCTION, applies, dev_stages, file_purpose
 from .rule import Edit, FileChange, Finding, Fix, Rule, Severity
 from .suppression import Suppressions
 
@@ -75,7 +76,15 @@ def lint_document(
     whole_file = suppressions.affects_whole_rules()
     findings: list[Finding] = []
     failures: list[tuple[Rule, str]] = []
+    purpose = ctx.purpose = options.purpose or file_purpose(
+        doc, path, getattr(project, "root", None)
+    )
+    # Stages named dev/debug/dev-envs in a production file: only the rules that apply
+    # to development images report inside them.
+    dev_spans = [s.span for s in dev_stages(doc)] if purpose == PRODUCTION else []
     for rule, severity in _selected(rules, options):
+        if not applies(rule.code, purpose):
+            continue
         if whole_file:
             if suppressions.rule_skipped(rule):
                 continue
@@ -97,6 +106,12 @@ def lint_document(
             log.exception("rule %s failed on %s; skipped", rule.code, path or "<document>")
             failures.append((rule, f"{type(exc).__name__}: {exc}"))
             findings = [f for f in findings if f.rule is not rule]
+    if dev_spans:
+        findings = [
+            f
+            for f in findings
+            if applies(f.rule.code, DEV) or not any(s.contains(f.span.start) for s in dev_spans)
+        ]
     findings = suppressions.filter(doc, findings)
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule.code))
     return LintResult(doc, findings, failures)

@@ -26,3 +26,6 @@ class LintOptions:
     #: The stage being built (``docker build --target``); rules about the final
     #: stage look at this one. Empty: the last stage.
     target: str = ""
+    #: What the file is for (production, dev, fixture); empty: decided by
+    #: :func:`purpose.file_purpose` from the path or a ``purpose=`` comment.
+    purpose: str = ""

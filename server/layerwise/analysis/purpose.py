@@ -13,10 +13,11 @@ instruction overrides the guess.
 
 from __future__ import annotations
 
+import functools
 import re
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
-from ..syntax.model import Dockerfile
+from ..syntax.model import Dockerfile, Stage
 
 PRODUCTION = "production"
 DEV = "dev"
@@ -92,3 +93,37 @@ def applies(code: str, purpose: str) -> bool:
     if code in _DEV_NOT:
         return False
     return code.startswith(_DEV_FAMILIES) or code in _DEV_ALSO
+
+
+def file_purpose(doc: Dockerfile, path: Path | None, root: Path | None) -> str:
+    """The purpose of the file: declared in a comment, else guessed from its path inside
+    the project (``root``; without one, from its nearest folders only)."""
+    declared = declared_purpose(doc)
+    if declared is not None:
+        return declared
+    if path is None:
+        return PRODUCTION
+    relative: PurePath | None = None
+    if root is not None:
+        try:
+            relative = path.resolve().relative_to(root)
+        except (OSError, ValueError):
+            relative = None
+    if relative is None:
+        relative = PurePath(*path.parts[-4:])
+    return path_purpose(relative, _devcontainer_beside(path.parent))
+
+
+@functools.lru_cache(maxsize=256)
+def _devcontainer_beside(folder: Path) -> frozenset[str]:
+    """``devcontainer.json`` names found beside the Dockerfile (a stat each, cached)."""
+    names = ("devcontainer.json", ".devcontainer.json")
+    try:
+        return frozenset(n for n in names if (folder / n).is_file())
+    except OSError:
+        return frozenset()
+
+
+def dev_stages(doc: Dockerfile) -> list[Stage]:
+    """Stages named as development or debugging images (``dev``, ``debug``, ``dev-envs``)."""
+    return [s for s in doc.stages if s.name is not None and DEV_STAGE.match(s.name)]
