@@ -164,3 +164,16 @@ def test_settings_are_strict_and_keep_the_good_keys() -> None:
     assert errors == [] and settings.severity == {} and settings.ignore == ("LW601",)
     settings, errors = parse_settings({"ignore": ["LW0000X", "LW601"]})
     assert errors == ["layerwise.ignore: unknown rule 'LW0000X'"] and settings.ignore == ("LW601",)
+
+
+def test_an_instruction_that_does_not_parse_gets_only_the_syntax_error() -> None:
+    from layerwise.analysis import LintOptions, lint_text
+
+    text = "FROM alpine:3.22\nCOPY --chmod 777 a /b\n"
+    codes = {f.code for f in lint_text(text, options=LintOptions(select=("ALL",))).findings}
+    # BuildKit stops at the missing value; '777' is not a source, so no LW927 about it.
+    assert "LW001" in codes and "LW927" not in codes
+    fine = "FROM alpine:3.22\nCOPY --chmod=777 a b /c\n"
+    assert "LW927" in {
+        f.code for f in lint_text(fine, options=LintOptions(select=("ALL",))).findings
+    }

@@ -1252,3 +1252,42 @@ def test_flag_fast_path_equals_the_character_scanner(flags: str) -> None:
     fast = parse(text)
     assert [i.flags for i in fast.instructions] == [i.flags for i in careful.instructions]
     assert [i.args for i in fast.instructions] == [i.args for i in careful.instructions]
+
+
+# -- what BuildKit's parser rejects ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "at"),
+    [
+        ("FROM alpine\nCOPY --chmod 777 a /b\n", "--chmod needs a value", "--chmod"),
+        ("FROM alpine\nCOPY --from build /a /b\n", "--from needs a value", "--from"),
+        ("FROM alpine\nCOPY --link=maybe a /b\n", "--link takes true or false", "--link=maybe"),
+        ("FROM alpine AS 1bad\n", "invalid stage name '1bad'", "1bad"),
+        ("FROM alpine AS a$b\n", "invalid stage name", "a$b"),
+        ("FROM alpine\nSHELL /bin/bash -c\n", "SHELL takes a JSON array", "/bin/bash -c"),
+        ("# only a comment\n", "has no instructions", ""),
+        ("", "is empty", ""),
+        ("\n\n  \n", "is empty", ""),
+    ],
+)
+def test_buildkit_parse_errors(text: str, message: str, at: str) -> None:
+    doc = parse(text)
+    (error,) = doc.errors
+    assert message in error.message
+    assert text[error.span.start : error.span.end] == at
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine\nCOPY --link a /b\n",
+        "FROM alpine\nCOPY --link=false --parents a /b/\n",
+        "FROM alpine\nADD --keep-git-dir=1 https://x/y.git /src\n",
+        "FROM alpine AS build.stage_1-x\n",
+        "FROM alpine AS Build\n",  # upper case is lowered (LW910 says so)
+        'FROM alpine\nSHELL ["/bin/sh", "-c"]\n',
+    ],
+)
+def test_what_buildkit_accepts(text: str) -> None:
+    assert parse(text).errors == ()

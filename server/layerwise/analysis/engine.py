@@ -106,6 +106,22 @@ def lint_document(
             log.exception("rule %s failed on %s; skipped", rule.code, path or "<document>")
             failures.append((rule, f"{type(exc).__name__}: {exc}"))
             findings = [f for f in findings if f.rule is not rule]
+    if doc.errors:
+        # An instruction that does not parse is reported once, as the syntax error: what
+        # other rules would conclude from its words (``--chmod 777`` read as a source) is
+        # not what BuildKit would do, since it stops there.
+        broken = [
+            ins.span
+            for ins in doc.instructions
+            if any(ins.span.start <= e.span.start <= ins.span.end for e in doc.errors)
+        ]
+        if broken:
+            findings = [
+                f
+                for f in findings
+                if f.rule.code.startswith("LW0")
+                or not any(s.contains(f.span.start) for s in broken)
+            ]
     if dev_spans:
         findings = [
             f

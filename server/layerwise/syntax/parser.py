@@ -51,6 +51,19 @@ INSTRUCTION_FLAGS = {
     "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
 }
 
+# Flags BuildKit reads as booleans (``--link``, ``--link=false``); every other flag
+# takes a value and ``--chmod 777`` (no ``=``) is a parse error.
+BOOLEAN_FLAGS = {
+    "COPY": frozenset({"link", "parents"}),
+    "ADD": frozenset({"link", "keep-git-dir", "unpack"}),
+}
+# strconv.ParseBool
+_BOOLEAN_VALUES = frozenset(
+    {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+)
+# BuildKit's stage names: a letter, then letters, digits, '-', '_' and '.'.
+_STAGE_NAME = re.compile(r"^[a-z][a-z0-9_.-]*$")
+
 # Go's unicode.IsSpace for the characters that occur in practice.
 _WS = " \t\v\f\u0085\u00a0"
 _DIRECTIVE = re.compile(r"#[ \t\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\f]*=[ \t\f]*(.+?)[ \t\f]*$")
@@ -415,11 +428,27 @@ class _Parser:
         args = ins.args
         if keyword in KNOWN_INSTRUCTIONS:
             allowed = INSTRUCTION_FLAGS.get(keyword, frozenset())
+            booleans = BOOLEAN_FLAGS.get(keyword, frozenset())
             for flag in ins.flags:
                 if flag.name not in allowed:
                     self.errors.append(
                         SyntaxIssue(
                             f"{keyword} does not accept the flag --{flag.name}", flag.name_span
+                        )
+                    )
+                elif flag.name in booleans:
+                    if flag.value is not None and flag.value not in _BOOLEAN_VALUES:
+                        self.errors.append(
+                            SyntaxIssue(
+                                f"--{flag.name} takes true or false, not {flag.value!r}",
+                                flag.span,
+                            )
+                        )
+                elif flag.value is None:
+                    self.errors.append(
+                        SyntaxIssue(
+                            f"--{flag.name} needs a value: write --{flag.name}=VALUE (with '=')",
+                            flag.span,
                         )
                     )
         if not args and keyword in _NEEDS_ARGS:
@@ -433,6 +462,12 @@ class _Parser:
             exec_args = self._exec_form(ins)
             if exec_args is not None:
                 return _replace(ins, exec_args=exec_args)
+        if keyword == "SHELL" and not args.startswith("["):  # a broken array is LW928's
+            self.errors.append(
+                SyntaxIssue(
+                    'SHELL takes a JSON array, e.g. SHELL ["/bin/bash", "-c"]', ins.args_span
+                )
+            )
         to_span = ins.offsets.mapper(ins.args_offset)
         if keyword in SHELL_INSTRUCTIONS:
             return _replace(ins, shell=split_shell(args, to_span))
@@ -449,6 +484,16 @@ class _Parser:
             self.errors.append(
                 SyntaxIssue(
                     f"expected 'AS' before the stage name, found {words[1].raw!r}", words[1].span
+                )
+            )
+        elif (
+            keyword == "FROM" and len(words) == 3 and not _STAGE_NAME.match(words[2].value.lower())
+        ):
+            self.errors.append(
+                SyntaxIssue(
+                    f"invalid stage name {words[2].value!r}: it must start with a letter and"
+                    " hold only letters, digits, '-', '_' and '.'",
+                    words[2].span,
                 )
             )
         return ins
@@ -653,6 +698,15 @@ class _Parser:
                 preamble.append(ins)
         if current:
             stages.append(_stage(len(stages), current))
+        if not instructions:
+            # docker build rejects both; the error sits at the start of the file.
+            empty = not self.source.text.strip()
+            self.errors.append(
+                SyntaxIssue(
+                    "the Dockerfile is empty" if empty else "the Dockerfile has no instructions",
+                    Span(0, 0),
+                )
+            )
         return Dockerfile(
             source=self.source,
             escape=self.escape,
