@@ -244,7 +244,7 @@ def test_multi_source_destination() -> None:
         "FROM alpine:3.20\n"
         "COPY a b /dst\n"
         'COPY ["a", "b", "/c"]\n'
-        'COPY a b "/my dir"\n'
+        'COPY ["a", "b", "/my dir"]\n'
         "ADD a.txt b.txt /d\n"
         "COPY <<one <<two /e\nx\none\ny\ntwo\n"
     )
@@ -253,7 +253,7 @@ def test_multi_source_destination() -> None:
         "FROM alpine:3.20\n"
         "COPY a b /dst/\n"
         'COPY ["a", "b", "/c/"]\n'
-        'COPY a b "/my dir/"\n'
+        'COPY ["a", "b", "/my dir/"]\n'
         "ADD a.txt b.txt /d/\n"
         "COPY <<one <<two /e/\nx\none\ny\ntwo\n"
     )

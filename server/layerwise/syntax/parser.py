@@ -91,6 +91,68 @@ def parse(text: str) -> Dockerfile:
         return Dockerfile(source, "\\", (), (), (), (), (), (issue,))
 
 
+# How BuildKit's parser splits arguments: on whitespace whatever the quotes (FROM, COPY,
+# ADD, EXPOSE, VOLUME: ``COPY "a b" /c`` has the words ``"a`` and ``b"``), or the whole
+# rest of the line as one string (USER, WORKDIR, STOPSIGNAL, MAINTAINER); quotes and
+# escapes are then processed inside each word.
+_WHITESPACE_SPLIT = frozenset({"FROM", "COPY", "ADD", "EXPOSE", "VOLUME"})
+_ONE_STRING = frozenset({"USER", "WORKDIR", "STOPSIGNAL", "MAINTAINER"})
+
+
+def _word_value(raw: str, escape: str) -> str:
+    """``raw`` with its quotes and escapes processed, as one word."""
+    if "'" not in raw and '"' not in raw and escape not in raw:
+        return raw
+    value: list[str] = []
+    quote = ""
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == escape and quote != "'" and i + 1 < n:
+                i += 1
+                value.append(raw[i])
+            else:
+                value.append(c)
+        elif c in "'\"":
+            quote = c
+        elif c == escape:
+            if i + 1 < n:
+                i += 1
+                value.append(raw[i])
+        else:
+            value.append(c)
+        i += 1
+    return "".join(value)
+
+
+def _open_quote(raw: str, escape: str) -> bool:
+    """A quote in ``raw`` is never closed."""
+    quote = ""
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == escape and quote != "'":
+                i += 1
+        elif c in "'\"":
+            quote = c
+        elif c == escape:
+            i += 1
+        i += 1
+    return bool(quote)
+
+
+def _whitespace_words(text: str, escape: str) -> list[tuple[int, int, str]]:
+    return [
+        (m.start(), m.end(), _word_value(m.group(), escape)) for m in _PLAIN_WORD.finditer(text)
+    ]
+
+
 def split_words(text: str, escape: str) -> list[tuple[int, int, str]]:
     """Split on unquoted whitespace like BuildKit's ``parseWords``.
 
@@ -239,6 +301,7 @@ class _Parser:
         continued = self._continuation.search
         escape = self.escape
         skip_ws = _LEADING_WS.match
+        skipped = line
         while True:
             content = text[pos:end]
             match = continued(content) if escape in content else None
@@ -262,12 +325,17 @@ class _Parser:
                 lead = min(skip_ws(text, pos, end).end(), end)  # type: ignore[union-attr]
                 if lead == end:
                     empty_lines.append(line)
+                    skipped = line
                     continue
                 if text[lead] == "#":
                     self._comment(line, lead, end, True)
+                    skipped = line
                     continue
                 break
             if line >= line_count:
+                # The file ended inside the continuation: like BuildKit, the instruction
+                # ends on the last (blank or comment) line it consumed.
+                last_line = max(last_line, skipped)
                 break
         logical = "".join(parts)
         offsets = OffsetMap(segments)
@@ -471,7 +539,23 @@ class _Parser:
         to_span = ins.offsets.mapper(ins.args_offset)
         if keyword in SHELL_INSTRUCTIONS:
             return _replace(ins, shell=split_shell(args, to_span))
-        raw_words = split_words(args, self.escape)
+        if keyword in _WHITESPACE_SPLIT:
+            raw_words = _whitespace_words(args, self.escape)
+            for start, end, _ in raw_words:
+                if _open_quote(args[start:end], self.escape):
+                    self.errors.append(
+                        SyntaxIssue(
+                            f"unterminated quote in {args[start:end]!r}: {keyword} splits its"
+                            " arguments at spaces, even inside quotes; use the JSON form"
+                            ' (["a b", "/dest/"]) for paths with spaces',
+                            to_span(start, end),
+                        )
+                    )
+                    break
+        elif keyword in _ONE_STRING:
+            raw_words = [(0, len(args), _word_value(args, self.escape))] if args else []
+        else:
+            raw_words = split_words(args, self.escape)
         words = tuple([make_token((args[s:e], v, to_span(s, e))) for s, e, v in raw_words])
         ins = _replace(ins, words=words)
         if keyword in ("ENV", "LABEL", "ARG"):
