@@ -114,3 +114,29 @@ def test_recommends_of_packages_purged_with_auto_remove_are_not_reported() -> No
         "FROM debian:12\nRUN apt-get install -y $DEPS gcc && apt-get purge -y --auto-remove $DEPS\n"
     )
     assert lines(kept, "LW604") == [2]
+
+
+# -- LW607 / LW610 / LW615 ---------------------------------------------------------------
+
+
+def test_apt_configured_for_the_apt_binary_is_used_on_purpose() -> None:
+    text = (
+        "FROM debian:12\nRUN echo 'Binary::apt::APT::Keep-Downloaded-Packages \"1\";'"
+        " > /etc/apt/apt.conf.d/keep && apt update && apt install -y curl\n"
+    )
+    assert lines(text, "LW607") == []
+    assert lines("FROM debian:12\nRUN apt update && apt install -y curl\n", "LW607") == [2, 2]
+
+
+def test_apk_update_then_add_is_one_finding() -> None:
+    text = "FROM alpine:3.20\nRUN apk update && apk add curl\n"
+    result = lint_text(text, options=LintOptions(select=("LW610",)))
+    spans = [text[f.span.start : f.span.end] for f in result.findings if f.code == "LW610"]
+    assert spans == ["apk update"]
+    assert lines("FROM alpine:3.20\nRUN apk add curl\n", "LW610") == [2]
+
+
+def test_microdnf_that_assumes_yes_needs_no_y() -> None:
+    assert lines("FROM oraclelinux:9-slim\nRUN microdnf install gzip\n", "LW615") == []
+    text = "FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install gzip\n"
+    assert lines(text, "LW615") == [2]
