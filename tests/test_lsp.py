@@ -168,13 +168,10 @@ async def test_quickfix_add_to_copy(client: LanguageClient, tmp_path: Path):
 
 async def test_quickfix_chain_runs(client: LanguageClient, tmp_path: Path):
     uri = (tmp_path / "Dockerfile").as_uri()
-    text = "FROM debian:12\n# fetch\nRUN make build\n# test\nRUN make test\nUSER nobody\n"
+    text = "FROM debian:12\nRUN make build\n# test\nRUN make test\nUSER nobody\n"
     _open(client, uri, text)
     fixed = await _apply_quickfix(client, uri, text, "LW601", 1)
-    assert (
-        fixed
-        == "FROM debian:12\n# fetch\n# test\nRUN make build \\\n    && make test\nUSER nobody\n"
-    )
+    assert fixed == "FROM debian:12\n# test\nRUN make build \\\n    && make test\nUSER nobody\n"
 
 
 async def test_quickfix_insert_user(client: LanguageClient, tmp_path: Path):

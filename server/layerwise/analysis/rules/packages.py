@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Token
+from ...syntax.model import Instruction, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import append_to_run, cache_mount_alternative, flags_key, merge_runs
+from ..images import has_tool
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..stages import stage_facts
 
 # -- apt-get -------------------------------------------------------------------------
 
@@ -71,6 +73,22 @@ def _assumes_yes(command: ShellCommand) -> bool:
     return False
 
 
+# Options that make apt-get only print what it would do: nothing is installed, no prompt.
+_SIMULATE = frozenset({"--simulate", "--just-print", "--dry-run", "--recon", "--no-act"})
+# Short options that take a value: a cluster starting with one is not a set of flags.
+_SHORT_VALUE = frozenset("oct")
+
+
+def _simulates(command: ShellCommand) -> bool:
+    """``apt-get -s install …`` (and its long spellings) installs nothing and never prompts."""
+    for option in _options(command):
+        if option in _SIMULATE:
+            return True
+        if re.fullmatch(r"-[a-zA-Z]+", option) and option[1] not in _SHORT_VALUE and "s" in option:
+            return True
+    return False
+
+
 def _skips_recommends(command: ShellCommand) -> bool:
     for option in _options(command):
         if option == "--no-install-recommends":
@@ -113,7 +131,7 @@ def _insert_after(word: Token, text: str) -> Edit:
 def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
     for ins in ctx.doc.instructions:
         for command, sub in apt_commands(ctx, ins, *_INSTALLING):
-            if _assumes_yes(command):
+            if _assumes_yes(command) or _simulates(command):
                 continue
             yield Violation(
                 command.span,
@@ -123,10 +141,73 @@ def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
+def _packages(command: ShellCommand, sub: Token) -> list[str]:
+    """The package words after the subcommand (options and their values left out)."""
+    out = []
+    skip = False
+    for word in command.arguments:
+        if word.span.start <= sub.span.start:
+            continue
+        if skip:
+            skip = False
+            continue
+        if word.value in _APT_VALUE_OPTIONS:
+            skip = True
+        elif not word.value.startswith("-"):
+            out.append(word.value)
+    return out
+
+
+def _package_name(word: str) -> str:
+    """``git=1:2.39*`` → ``git``; ``curl:amd64`` → ``curl``."""
+    return re.split(r"[=:]", word, maxsplit=1)[0]
+
+
+def _already_in_base(ctx: LintContext, ins: Instruction, packages: list[str]) -> bool:
+    """Every package is one the stage's base image is known to hold: nothing new comes in,
+    so no recommends either."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None or not packages:
+        return False
+    facts = stage_facts(ctx, stage)
+    return all(has_tool(facts, _package_name(p)) is True for p in packages)
+
+
+def _auto_removed(
+    ctx: LintContext, ins: Instruction, command: ShellCommand, packages: list[str]
+) -> bool:
+    """A later command of the same RUN purges every package with ``--auto-remove`` (or
+    removes them and runs ``apt-get autoremove``): their recommends leave with them."""
+    if not packages:
+        return False
+    removed: set[str] = set()
+    auto = False
+    for other, sub in apt_commands(ctx, ins, "remove", "purge", "autoremove"):
+        if other.span.start <= command.span.start:
+            continue
+        if sub.value == "autoremove":
+            auto = True
+            continue
+        removed.update(_packages(other, sub))
+        if "--auto-remove" in _options(other) or "--autoremove" in _options(other):
+            auto = True
+    return auto and all(p in removed for p in packages)
+
+
 def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
-    for ins in ctx.doc.instructions:
+    for stage in ctx.shipped_stages():
+        yield from _stage_recommends(ctx, stage)
+
+
+def _stage_recommends(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
+    for ins in stage.instructions:
         for command, sub in apt_commands(ctx, ins, "install"):
             if _skips_recommends(command) or _recommends_disabled_globally(ctx, ins):
+                continue
+            if _simulates(command):
+                continue
+            packages = _packages(command, sub)
+            if _already_in_base(ctx, ins, packages) or _auto_removed(ctx, ins, command, packages):
                 continue
             yield Violation(
                 command.span,
@@ -184,6 +265,41 @@ def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
+_APT_PROGRAMS = ("apt-get", "apt", "aptitude")
+
+
+def _installs_on_own_update(ctx: LintContext, ins: Instruction) -> bool | None:
+    """Whether every apt install of ``ins`` follows an update in the same RUN (``None``: it
+    installs nothing)."""
+    updated = False
+    installs = False
+    for command in ctx.commands(ins, *_APT_PROGRAMS):
+        sub = apt_subcommand(command)
+        if sub is None:
+            continue
+        if sub.value == "update":
+            updated = True
+        elif sub.value in _INSTALLING:
+            installs = True
+            if not updated:
+                return False
+    return True if installs else None
+
+
+def _later_install_uses_index(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
+    """A later RUN of the stage (or of a stage built FROM it) installs with apt without
+    running its own update first: it relies on the index this update left."""
+    for other_stage in ctx.doc.stages:
+        if not any(s.index == stage.index for s in ctx.stage_chain(other_stage)):
+            continue
+        for other in other_stage.instructions:
+            if other.keyword != "RUN" or other.span.start <= ins.span.start:
+                continue
+            if _installs_on_own_update(ctx, other) is False:
+                return True
+    return False
+
+
 def _apt_update_alone(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         instructions = stage.instructions
@@ -194,6 +310,10 @@ def _apt_update_alone(ctx: LintContext) -> Iterator[Violation]:
             if not updates or apt_commands(ctx, ins, *_INSTALLING):
                 continue
             if ctx.commands(ins, "apt", "aptitude"):
+                continue
+            # Every later install refreshes the index itself: this update is only
+            # redundant, no install reads a stale index.
+            if not _later_install_uses_index(ctx, stage, ins):
                 continue
             fix = None
             nxt = instructions[index + 1] if index + 1 < len(instructions) else None
@@ -216,8 +336,30 @@ def _command_count(ins: Instruction) -> int:
     return len(ins.shell.commands) if ins.shell is not None else 1
 
 
+# Commands that change the machine environment for later processes only (Windows keeps
+# it in the registry): the next RUN, a new process, sees it; the same RUN does not.
+_PERSISTENT_ENV = re.compile(r"\bsetx(?:\.exe)?\b|SetEnvironmentVariable", re.I)
+
+
+def _split_on_purpose(ctx: LintContext, previous: Instruction, ins: Instruction) -> bool:
+    """The pair cannot or should not be one RUN, or another rule reports it."""
+    if previous.comments and ins.comments:
+        return True  # each step documented on its own: kept apart deliberately
+    text = ctx.text[previous.span.start : previous.span.end]
+    if _PERSISTENT_ENV.search(text):
+        return True  # ins may need the new PATH: merged, it would not see it
+    # RUN apt-get update + RUN apt-get install: LW602's finding, with the reason that matters.
+    return bool(
+        apt_commands(ctx, previous, "update")
+        and not apt_commands(ctx, previous, *_INSTALLING)
+        and apt_commands(ctx, ins, *_INSTALLING)
+    )
+
+
 def _consecutive_runs(ctx: LintContext) -> Iterator[Violation]:
-    for stage in ctx.doc.stages:
+    # Only the layers of the shipped stages are in the image: a builder stage's
+    # layers are thrown away, merging them saves nothing the image carries.
+    for stage in ctx.shipped_stages():
         previous: Instruction | None = None
         for ins in stage.instructions:
             if ins.keyword != "RUN":
@@ -230,6 +372,7 @@ def _consecutive_runs(ctx: LintContext) -> Iterator[Violation]:
                 and flags_key(previous) == flags_key(ins)
                 and _command_count(previous) == 1
                 and _command_count(ins) == 1
+                and not _split_on_purpose(ctx, previous, ins)
             ):
                 edits = merge_runs(ctx, previous, ins)
                 fix = Fix("Chain with the previous RUN", tuple(edits)) if edits else None
@@ -257,7 +400,7 @@ RULES = (
         code="LW602",
         name="apt-update-alone",
         summary="apt-get update in a RUN that installs nothing",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         category="layers",
         check=_apt_update_alone,
         fixable=True,

@@ -24,6 +24,7 @@ from ..edits import (
     stage_shell_is_posix,
 )
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..stages import stage_facts
 from .packages import apt_subcommand, config_before
 
 # -- shared helpers -------------------------------------------------------------------
@@ -603,8 +604,20 @@ def _debs_removed(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
     return False
 
 
+# Configuration only the apt binary reads: a RUN (or an earlier one) that writes it uses
+# apt on purpose, and apt-get would ignore it.
+_APT_BINARY_CONFIG = re.compile(r"Binary::apt::")
+
+
+def _apt_on_purpose(ctx: LintContext, ins: Instruction) -> bool:
+    text = ctx.text[ins.span.start : ins.span.end]
+    return bool(_APT_BINARY_CONFIG.search(text)) or config_before(ctx, ins, _APT_BINARY_CONFIG)
+
+
 def _apt_not_apt_get(ctx: LintContext) -> Iterator[Violation]:
     for stage, ins in _all_runs(ctx):
+        if ctx.commands(ins, "apt") and _apt_on_purpose(ctx, ins):
+            continue
         for command in ctx.commands(ins, "apt"):
             assert command.program_at is not None
             program = command.words[command.program_at]
@@ -801,11 +814,14 @@ def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
     for _, ins in _shipped_runs(ctx):
         if ctx.mounted(ins, ("/var/cache/apk", "/etc/apk/cache")):
             continue
+        update_reported = False
         for command in ctx.commands(ins, "apk"):
             options = _options(command)
             sub = _sub(command, _APK_VALUE)
             if sub is None or sub.value not in ("add", "update"):
                 continue
+            if update_reported and sub.value == "add":
+                continue  # one problem: the update's finding says to use 'apk add --no-cache'
             if _has_option(options, "--no-cache", "--no-network", "--root", "-p", "--cache-dir"):
                 continue  # --no-network: only installed or local packages, no index
             if _cleaned_after(ctx, ins, command, "apk"):
@@ -814,6 +830,7 @@ def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
             if packages and all(w.value.endswith(".apk") for w in packages):
                 continue  # local package files need no index
             if sub.value == "update":
+                update_reported = True
                 yield Violation(
                     _from_program(command, sub),
                     "apk update stores the package index in /var/cache/apk and this layer "
@@ -882,11 +899,13 @@ def _rpm_assumes_yes(command: ShellCommand) -> bool:
 
 def _rpm_missing_yes(programs: tuple[str, ...]) -> Callable[[LintContext], Iterator[Violation]]:
     def check(ctx: LintContext) -> Iterator[Violation]:
-        for _, ins in _all_runs(ctx):
+        for stage, ins in _all_runs(ctx):
             for command in ctx.commands(ins, *programs):
                 words = _positionals(command, _RPM_VALUE)
                 if not words or words[0].value not in _RPM_PROMPTING:
                     continue
+                if command.program == "microdnf" and stage_facts(ctx, stage).microdnf_assumes_yes:
+                    continue  # this image's microdnf answers yes by itself
                 if _rpm_assumes_yes(command) or config_before(ctx, ins, _ASSUMEYES_CONFIG):
                     continue
                 sub = words[0]
