@@ -1,0 +1,60 @@
+"""Precision fixes (branch fix-d): LW401, LW203, LW702-LW705 stay silent where their claim
+would be wrong, and say only what is true of the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from layerwise.analysis import FileSystemProject, Finding, LintOptions, lint_text
+
+
+def findings(text: str, code: str, **kwargs: object) -> list[Finding]:
+    result = lint_text(text, options=LintOptions(select=(code,)), **kwargs)  # type: ignore[arg-type]
+    assert not result.failures, result.failures
+    return [f for f in result.findings if f.code == code]
+
+
+def spans(text: str, code: str, **kwargs: object) -> list[str]:
+    return [text[f.span.start : f.span.end] for f in findings(text, code, **kwargs)]
+
+
+# -- LW401 missing-dockerignore ----------------------------------------------------------
+
+
+def _lw401(tmp_path: Path, text: str) -> list[Finding]:
+    return findings(
+        text, "LW401", path=tmp_path / "Dockerfile", project=FileSystemProject(tmp_path)
+    )
+
+
+def test_lw401_builder_whose_files_do_not_ship_is_not_reported(tmp_path: Path) -> None:
+    text = (
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"
+        "FROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\n"
+    )
+    assert _lw401(tmp_path, text) == []
+
+
+def test_lw401_subdirectory_copied_out_of_the_builder_is_not_reported(tmp_path: Path) -> None:
+    # The built binary lies inside the copied context, but .git and .env stay behind.
+    text = (
+        "FROM rust:1 AS build\nWORKDIR /app\nCOPY . /app\nRUN cargo build --release\n"
+        "FROM debian:12-slim\nCOPY --from=build /app/target/release/hello /usr/bin/hello\n"
+    )
+    assert _lw401(tmp_path, text) == []
+
+
+def test_lw401_whole_directory_copied_out_of_the_builder_is_reported(tmp_path: Path) -> None:
+    text = (
+        "FROM node:22 AS build\nCOPY . /app\nWORKDIR /app\nRUN npm ci\n"
+        "FROM gcr.io/distroless/nodejs22-debian12\nCOPY --from=build /app /app\n"
+    )
+    (finding,) = _lw401(tmp_path, text)
+    assert "node_modules" in finding.message and "ends up in the image" in finding.message
+
+
+def test_lw401_names_node_modules_only_for_node_builds(tmp_path: Path) -> None:
+    text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "app.py"]\n'
+    (finding,) = _lw401(tmp_path, text)
+    assert "node_modules" not in finding.message
+    assert ".git" in finding.message
