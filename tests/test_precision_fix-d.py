@@ -58,3 +58,13 @@ def test_lw401_names_node_modules_only_for_node_builds(tmp_path: Path) -> None:
     (finding,) = _lw401(tmp_path, text)
     assert "node_modules" not in finding.message
     assert ".git" in finding.message
+
+
+# -- LW704 curl-and-wget -----------------------------------------------------------------
+
+
+def test_lw704_is_off_by_default() -> None:
+    text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\n"
+    default = lint_text(text)
+    assert not [f for f in default.findings if f.code == "LW704"]
+    assert spans(text, "LW704") == ["wget"]

@@ -1379,6 +1379,7 @@ RULES = (
         category="remote-content",
         check=_curl_and_wget,
         aliases=("DL4001",),
+        default_enabled=False,
     ),
     Rule(
         code="LW705",
