@@ -68,3 +68,40 @@ def test_lw704_is_off_by_default() -> None:
     default = lint_text(text)
     assert not [f for f in default.findings if f.code == "LW704"]
     assert spans(text, "LW704") == ["wget"]
+
+
+# -- LW705 wget-progress -----------------------------------------------------------------
+
+
+def test_lw705_docker_cli_image_has_busybox_wget() -> None:
+    text = "FROM docker:29-cli\nRUN wget -O /usr/local/bin/tool https://example.com/tool\n"
+    assert findings(text, "LW705") == []
+    # An unknown base that installs with apk is Alpine: BusyBox wget too.
+    text = "FROM example/base:1\nRUN apk add --no-cache jq && wget -O /a https://x/a.tgz\n"
+    assert findings(text, "LW705") == []
+    # Unless GNU wget is installed.
+    text = "FROM docker:29-cli\nRUN apk add --no-cache wget && wget -O /a https://x/a.tgz\n"
+    assert spans(text, "LW705") == ["wget"]
+
+
+def test_lw705_small_downloads_are_not_reported() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN wget -O /usr/local/bin/gosu https://x/gosu-amd64 \\\n"
+        " && wget -O /usr/local/bin/gosu.asc https://x/gosu-amd64.asc \\\n"
+        " && wget https://x/KEYS && wget -O - https://x/key.gpg | gpg --import \\\n"
+        " && wget https://x/install.sh https://x/SHA256SUMS.sha256\n"
+    )
+    assert spans(text, "LW705") == ["wget"]
+    (finding,) = findings(text, "LW705")
+    assert "50 KB" in finding.message and "few kilobytes" not in finding.message
+
+
+def test_lw705_run_that_chooses_a_progress_display_is_left_alone() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN wget -O go.tgz.sha https://x/go.tgz.sha256sum \\\n"
+        " && wget --progress=dot:giga -O go.tgz https://x/go.tgz \\\n"
+        " && wget -O notes.txt https://x/notes.txt\n"
+    )
+    assert findings(text, "LW705") == []

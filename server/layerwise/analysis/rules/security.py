@@ -23,6 +23,7 @@ from ..context import LintContext
 from ..dockerignore import IgnoreMatcher, IgnorePattern, load_dockerignore
 from ..facts import clean_path as _clean
 from ..rule import Edit, FileChange, Fix, Related, Rule, Severity, Violation
+from ..stages import stage_facts
 from .context import copy_sources, whole_context_source
 
 _ROOT_USERS = frozenset({"root", "0"})
@@ -1246,19 +1247,54 @@ def _stderr_captured(command: ShellCommand) -> bool:
 
 
 def _busybox_wget(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
-    """The stage's wget is BusyBox's (Alpine, busybox), which redraws one line per second."""
-    image = ctx.info(stage).image
-    if image is None or not (image.name in ("alpine", "busybox") or "alpine" in (image.tag or "")):
+    """The stage's wget is BusyBox's, which redraws one status line at most once a second:
+    the base image is known to use BusyBox (Alpine, busybox, docker:*-cli), or an unknown
+    one installs with apk; unless the stage (up to this RUN) installs GNU wget."""
+    busybox = stage_facts(ctx, stage).busybox
+    if busybox is False:
         return False
-    for member in ctx.stage_chain(stage):
-        for other in member.instructions:
-            if other.span.start >= ins.span.start or other.keyword != "RUN":
-                continue
-            for command in ctx.commands(other, "apk"):
-                words = [w.value for w in command.arguments]
-                if "add" in words and "wget" in words:
-                    return False  # GNU wget replaces BusyBox's
+    runs = [
+        other
+        for member in ctx.stage_chain(stage)
+        for other in member.instructions
+        if other.keyword == "RUN" and other.span.start <= ins.span.start
+    ]
+    apk = [command for other in runs for command in ctx.commands(other, "apk")]
+    if busybox is None and not apk:
+        return False
+    for command in apk:
+        words = [w.value for w in command.arguments]
+        if "add" in words and "wget" in words:
+            return False  # GNU wget replaces BusyBox's
     return True
+
+
+# Small files: signatures, checksums, keys, scripts. Their few dot lines do not matter.
+_SMALL_DOWNLOAD = (
+    ".asc", ".sig", ".sign", ".sha1", ".sha256", ".sha512", ".sha256sum", ".sha512sum",
+    ".md5", "KEYS", ".pl", ".sh", ".pem", ".key", ".gpg", ".pub",
+)  # fmt: skip
+
+
+def _small(value: str | None) -> bool:
+    if not value:
+        return False
+    value = value.split("#", 1)[0].split("?", 1)[0].rstrip("/'\"")
+    return value.endswith(_SMALL_DOWNLOAD)
+
+
+def _small_download(command: ShellCommand) -> bool:
+    """Every file the wget fetches is a signature, checksum, key or script."""
+    _, values, positional = _option_values(command, _WGET_VALUED, frozenset({"--output-document"}))
+    output = values.get("-O", values.get("--output-document"))
+    if output not in (None, "-", "/dev/stdout") and _small(output):
+        return True
+    urls = [w.value for w in positional]
+    return bool(urls) and all(_small(url) for url in urls)
+
+
+def _sets_progress(command: ShellCommand) -> bool:
+    return any(w.value.startswith("--progress") for w in command.arguments)
 
 
 def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
@@ -1268,8 +1304,12 @@ def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
         wgets = ctx.commands(ins, "wget")
         if not wgets or _busybox_wget(ctx, stage, ins):
             continue
+        if any(_sets_progress(command) for command in wgets):
+            continue  # the RUN chooses the progress display deliberately for its big files
         for command in wgets:
             if _wget_is_quiet(command) or command.program_at is None:
+                continue
+            if _small_download(command):
                 continue
             word = command.words[command.program_at]
             fix = Fix(
@@ -1279,8 +1319,8 @@ def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
             )
             yield Violation(
                 word.span,
-                "wget without -nv, -q or --progress writes a progress line for every few "
-                "kilobytes into the build log; add -nv (errors are still reported)",
+                "wget without -nv, -q or --progress writes a line of progress dots for every "
+                "50 KB downloaded into the build log; add -nv (errors are still reported)",
                 fix,
             )
 
