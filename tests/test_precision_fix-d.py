@@ -105,3 +105,44 @@ def test_lw705_run_that_chooses_a_progress_display_is_left_alone() -> None:
         " && wget -O notes.txt https://x/notes.txt\n"
     )
     assert findings(text, "LW705") == []
+
+
+# -- LW702 / LW703: stages nothing shipped uses -------------------------------------------
+
+
+def test_lw702_lw703_test_target_that_nothing_shipped_uses_is_not_reported() -> None:
+    text = (
+        "FROM alpine:3.20 AS build\n"
+        "ADD https://example.com/tool.tar.gz /tmp/\n"
+        "RUN curl -fsSL https://example.com/setup.sh | sh\n"
+        "FROM alpine:3.20 AS test\n"
+        "ADD https://example.com/bats /usr/bin/bats\n"
+        "RUN curl -fsSL https://example.com/test-deps.sh | sh\n"
+        "FROM scratch\n"
+        "COPY --from=build /out /out\n"
+    )
+    # The builder's downloads can poison the artifact; the test target's cannot.
+    assert spans(text, "LW702") == ["https://example.com/tool.tar.gz"]
+    assert len(findings(text, "LW703")) == 1
+    assert "setup.sh" in text[findings(text, "LW703")[0].span.start :].split("\n", 1)[0]
+
+
+def test_lw702_stage_used_through_a_mount_is_reported() -> None:
+    text = (
+        "FROM alpine:3.20 AS tools\n"
+        "ADD https://example.com/tool /tool\n"
+        "FROM alpine:3.20\n"
+        "RUN --mount=from=tools,source=/tool,target=/t /t --version\n"
+    )
+    assert spans(text, "LW702") == ["https://example.com/tool"]
+
+
+def test_lw703_opt_in_path_that_exits_by_default_is_not_reported() -> None:
+    template = (
+        "FROM alpine:3.20\n"
+        "ARG FROM_SOURCE={default}\n"
+        'RUN [ "${{FROM_SOURCE}}" = "true" ] && exit 0; '
+        "wget -qO- https://example.com/install.sh | sh -s v1\n"
+    )
+    assert findings(template.format(default="true"), "LW703") == []
+    assert len(findings(template.format(default="false"), "LW703")) == 1

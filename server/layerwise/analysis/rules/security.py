@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -23,7 +23,7 @@ from ..context import LintContext
 from ..dockerignore import IgnoreMatcher, IgnorePattern, load_dockerignore
 from ..facts import clean_path as _clean
 from ..rule import Edit, FileChange, Fix, Related, Rule, Severity, Violation
-from ..stages import stage_facts
+from ..stages import copy_from, stage_facts
 from .context import copy_sources, whole_context_source
 
 _ROOT_USERS = frozenset({"root", "0"})
@@ -973,6 +973,63 @@ def _copy_ignored(ctx: LintContext) -> Iterator[Violation]:
                 )
 
 
+def _contributing(ctx: LintContext) -> frozenset[int]:
+    """Stages whose work can end up in the image the build produces by default: the
+    shipped stages, the stages they are built FROM, copy from (``COPY --from``) or mount
+    (``RUN --mount=from=``), and so on. A test, lint or CI target that nothing shipped
+    uses is not among them."""
+    key = ("contributing",)
+    found = ctx.memo.get(key)
+    if isinstance(found, frozenset):
+        return found
+    stages = ctx.doc.stages
+    todo = [s.index for s in ctx.shipped_stages()]
+    seen: set[int] = set()
+    while todo:
+        index = todo.pop()
+        if index in seen or index >= len(stages):
+            continue
+        seen.add(index)
+        stage = stages[index]
+        todo.extend(s.index for s in ctx.stage_chain(stage))
+        for ins in stage.instructions:
+            if ins.keyword == "COPY":
+                origin = copy_from(ctx, ins)
+                if isinstance(origin, Stage):
+                    todo.append(origin.index)
+                elif origin is None and ins.flag("from") is not None:
+                    todo.extend(s.index for s in stages)  # unresolved: anything
+            elif ins.keyword == "RUN":
+                for flag in ins.flags:
+                    if flag.name != "mount" or not flag.value:
+                        continue
+                    fields = dict(
+                        part.partition("=")[::2] for part in flag.value.split(",") if "=" in part
+                    )
+                    name = fields.get("from")
+                    if name is None:
+                        continue
+                    value = ctx.resolve(ins, name)
+                    if value is None:
+                        todo.extend(s.index for s in stages)
+                        continue
+                    named = (
+                        stages[int(value)]
+                        if value.isdigit() and int(value) < len(stages)
+                        else ctx.doc.stage_named(value)
+                    )
+                    if named is not None:
+                        todo.append(named.index)
+    result = frozenset(seen) if ctx.final_stage is not None else frozenset(s.index for s in stages)
+    ctx.memo[key] = result
+    return result
+
+
+def _in_contributing_stage(ctx: LintContext, ins: Instruction) -> bool:
+    stage = ctx.doc.stage_of(ins)
+    return stage is None or stage.index in _contributing(ctx)
+
+
 # -- LW702 add-url-without-checksum ----------------------------------------------------
 
 _URL = re.compile(r"^(?:https?|ftp)://", re.I)
@@ -988,6 +1045,8 @@ def _add_url_without_checksum(ctx: LintContext) -> Iterator[Violation]:
         target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger else ins
         if target.keyword != "ADD" or target.flag("checksum") is not None:
             continue
+        if not _in_contributing_stage(ctx, ins):
+            continue  # a test or CI target nothing shipped uses: no artifact to poison
         for token in copy_sources(target):
             value = ctx.resolve(target, token.value)
             if value is None or not _URL.match(value) or _is_git_source(value):
@@ -1081,8 +1140,12 @@ def _pipe_to_shell(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         if ctx.is_windows(stage):
             yield from _powershell_download_exec(ctx, stage)
-    for _, ins in _run_targets(ctx):
+    for stage, ins in _run_targets(ctx):
+        if stage.index not in _contributing(ctx):
+            continue  # a test or CI target nothing shipped uses: no artifact to poison
         commands = ctx.commands(ins)
+        if _exits_by_default(ctx, ins, commands):
+            continue
         for index, command in enumerate(commands):
             if command.program in ("curl", "wget") and command.separator in ("|", "|&"):
                 if not _downloads_to_stdout(command):
@@ -1110,6 +1173,29 @@ def _pipe_to_shell(ctx: LintContext) -> Iterator[Violation]:
                     end = commands[index + 1].span.end
                     end += ctx.text[end : end + 1] == ")"
                     yield Violation(Span(command.span.start, end), _PIPE_MESSAGE)
+
+
+def _exits_by_default(ctx: LintContext, ins: Instruction, commands: Sequence[ShellCommand]) -> bool:
+    """The RUN starts with ``[ "$ARG" = value ] && exit 0``, a test that holds with the
+    build arguments' defaults: by default nothing after it runs (an opt-in path)."""
+    if len(commands) < 2:
+        return False
+    test, leave = commands[0], commands[1]
+    if test.program not in ("[", "test") or test.separator != "&&" or test.via:
+        return False
+    if leave.program != "exit" or leave.separator not in (";", "\n", None):
+        return False
+    words = [w.value for w in test.arguments]
+    if test.program == "[":
+        if not words or words[-1] != "]":
+            return False
+        words = words[:-1]
+    if len(words) != 3 or words[1] not in ("=", "==", "!="):
+        return False
+    left, right = ctx.resolve(ins, words[0]), ctx.resolve(ins, words[2])
+    if left is None or right is None:
+        return False
+    return (left == right) != (words[1] == "!=")
 
 
 def _powershell_download_exec(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
