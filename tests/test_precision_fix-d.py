@@ -146,3 +146,22 @@ def test_lw703_opt_in_path_that_exits_by_default_is_not_reported() -> None:
     )
     assert findings(template.format(default="true"), "LW703") == []
     assert len(findings(template.format(default="false"), "LW703")) == 1
+
+
+# -- LW203 copy-without-chown --------------------------------------------------------------
+
+
+def test_lw203_does_not_advise_dropping_a_chown_that_reowns_more() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN mkdir -p /etc/app && useradd -u 1001 app\n"
+        "COPY app.conf /etc/app/app.conf\n"
+        "RUN chown -R 1001:0 /etc/app\n"
+    )
+    (finding,) = findings(text, "LW203")
+    assert "drop the recursive chown" not in finding.message
+    assert "also re-owns /etc/app" in finding.message
+    # When the chown covers only what was copied, dropping it is the advice.
+    text = "FROM debian:12\nRUN useradd app\nCOPY conf/ /etc/app/\nRUN chown -R app:app /etc/app\n"
+    (finding,) = findings(text, "LW203")
+    assert finding.message.endswith("drop the recursive chown")

@@ -324,6 +324,7 @@ class _Chown:
     command: ShellCommand
     owner: str | None  # resolved owner spec, None when unknown
     targets: list[str]  # absolute paths (globs allowed)
+    unresolved: bool = False  # some path arguments could not be resolved
 
 
 def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
@@ -353,7 +354,7 @@ def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
                 if path is not None:
                     targets.append(path)
             if targets:
-                found.append(_Chown(ins, command, owner, targets))
+                found.append(_Chown(ins, command, owner, targets, len(targets) < len(paths)))
     return found
 
 
@@ -382,6 +383,25 @@ def _chown_fix(ctx: LintContext, stage: Stage, ins: Instruction, owner: str | No
     )
 
 
+def _chowned_beyond_copies(ctx: LintContext, stage: Stage, chown: _Chown) -> list[str]:
+    """The chown's targets that are not files COPY/ADD put in the stage before it (a
+    directory made by ``mkdir`` above a copied file, another path): dropping the chown
+    would leave them with their old owner. Unknown chown arguments count as more."""
+    copied: list[str] = []
+    for ins in stage.instructions:
+        if ins.span.start >= chown.ins.span.start:
+            break
+        if ins.keyword in ("COPY", "ADD"):
+            copied.extend(t for _, candidates in _copy_paths(ctx, ins) for t in candidates)
+    more = []
+    for target in chown.targets:
+        if not any(target == c or target.startswith(c.rstrip("/") + "/") for c in copied):
+            more.append(target)
+    if chown.unresolved:
+        more.append("paths it cannot resolve")
+    return more
+
+
 def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
     shipped = _shipped(ctx)
     for stage in ctx.doc.stages:
@@ -404,12 +424,18 @@ def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
                     for target in targets
                 ):
                     owner = chown.owner or "<user>"
+                    more = _chowned_beyond_copies(ctx, stage, chown)
+                    advice = (
+                        "drop the recursive chown"
+                        if not more
+                        else f"narrow the chown, which also re-owns {', '.join(more)}, so that "
+                        "it no longer covers the copied files"
+                    )
                     yield Violation(
                         ins.keyword_span,
                         f"'chown -R' on line {_line(ctx, chown.command.span.start)} re-owns "
                         f"what this {ins.keyword} adds, which stores a second copy of every "
-                        f"file in a new layer; use '{ins.keyword} --chown={owner}' and drop "
-                        "the recursive chown",
+                        f"file in a new layer; use '{ins.keyword} --chown={owner}' and {advice}",
                         _chown_fix(ctx, stage, ins, chown.owner),
                         (Related(chown.command.span, "recursive chown of the copied files"),),
                     )
