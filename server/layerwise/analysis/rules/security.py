@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -23,6 +23,7 @@ from ..context import LintContext
 from ..dockerignore import IgnoreMatcher, IgnorePattern, load_dockerignore
 from ..facts import clean_path as _clean
 from ..rule import Edit, FileChange, Fix, Related, Rule, Severity, Violation
+from ..stages import copy_from, stage_facts
 from .context import copy_sources, whole_context_source
 
 _ROOT_USERS = frozenset({"root", "0"})
@@ -323,6 +324,7 @@ class _Chown:
     command: ShellCommand
     owner: str | None  # resolved owner spec, None when unknown
     targets: list[str]  # absolute paths (globs allowed)
+    unresolved: bool = False  # some path arguments could not be resolved
 
 
 def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
@@ -352,7 +354,7 @@ def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
                 if path is not None:
                     targets.append(path)
             if targets:
-                found.append(_Chown(ins, command, owner, targets))
+                found.append(_Chown(ins, command, owner, targets, len(targets) < len(paths)))
     return found
 
 
@@ -381,6 +383,25 @@ def _chown_fix(ctx: LintContext, stage: Stage, ins: Instruction, owner: str | No
     )
 
 
+def _chowned_beyond_copies(ctx: LintContext, stage: Stage, chown: _Chown) -> list[str]:
+    """The chown's targets that are not files COPY/ADD put in the stage before it (a
+    directory made by ``mkdir`` above a copied file, another path): dropping the chown
+    would leave them with their old owner. Unknown chown arguments count as more."""
+    copied: list[str] = []
+    for ins in stage.instructions:
+        if ins.span.start >= chown.ins.span.start:
+            break
+        if ins.keyword in ("COPY", "ADD"):
+            copied.extend(t for _, candidates in _copy_paths(ctx, ins) for t in candidates)
+    more = []
+    for target in chown.targets:
+        if not any(target == c or target.startswith(c.rstrip("/") + "/") for c in copied):
+            more.append(target)
+    if chown.unresolved:
+        more.append("paths it cannot resolve")
+    return more
+
+
 def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
     shipped = _shipped(ctx)
     for stage in ctx.doc.stages:
@@ -403,12 +424,18 @@ def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
                     for target in targets
                 ):
                     owner = chown.owner or "<user>"
+                    more = _chowned_beyond_copies(ctx, stage, chown)
+                    advice = (
+                        "drop the recursive chown"
+                        if not more
+                        else f"narrow the chown, which also re-owns {', '.join(more)}, so that "
+                        "it no longer covers the copied files"
+                    )
                     yield Violation(
                         ins.keyword_span,
                         f"'chown -R' on line {_line(ctx, chown.command.span.start)} re-owns "
                         f"what this {ins.keyword} adds, which stores a second copy of every "
-                        f"file in a new layer; use '{ins.keyword} --chown={owner}' and drop "
-                        "the recursive chown",
+                        f"file in a new layer; use '{ins.keyword} --chown={owner}' and {advice}",
                         _chown_fix(ctx, stage, ins, chown.owner),
                         (Related(chown.command.span, "recursive chown of the copied files"),),
                     )
@@ -972,6 +999,63 @@ def _copy_ignored(ctx: LintContext) -> Iterator[Violation]:
                 )
 
 
+def _contributing(ctx: LintContext) -> frozenset[int]:
+    """Stages whose work can end up in the image the build produces by default: the
+    shipped stages, the stages they are built FROM, copy from (``COPY --from``) or mount
+    (``RUN --mount=from=``), and so on. A test, lint or CI target that nothing shipped
+    uses is not among them."""
+    key = ("contributing",)
+    found = ctx.memo.get(key)
+    if isinstance(found, frozenset):
+        return found
+    stages = ctx.doc.stages
+    todo = [s.index for s in ctx.shipped_stages()]
+    seen: set[int] = set()
+    while todo:
+        index = todo.pop()
+        if index in seen or index >= len(stages):
+            continue
+        seen.add(index)
+        stage = stages[index]
+        todo.extend(s.index for s in ctx.stage_chain(stage))
+        for ins in stage.instructions:
+            if ins.keyword == "COPY":
+                origin = copy_from(ctx, ins)
+                if isinstance(origin, Stage):
+                    todo.append(origin.index)
+                elif origin is None and ins.flag("from") is not None:
+                    todo.extend(s.index for s in stages)  # unresolved: anything
+            elif ins.keyword == "RUN":
+                for flag in ins.flags:
+                    if flag.name != "mount" or not flag.value:
+                        continue
+                    fields = dict(
+                        part.partition("=")[::2] for part in flag.value.split(",") if "=" in part
+                    )
+                    name = fields.get("from")
+                    if name is None:
+                        continue
+                    value = ctx.resolve(ins, name)
+                    if value is None:
+                        todo.extend(s.index for s in stages)
+                        continue
+                    named = (
+                        stages[int(value)]
+                        if value.isdigit() and int(value) < len(stages)
+                        else ctx.doc.stage_named(value)
+                    )
+                    if named is not None:
+                        todo.append(named.index)
+    result = frozenset(seen) if ctx.final_stage is not None else frozenset(s.index for s in stages)
+    ctx.memo[key] = result
+    return result
+
+
+def _in_contributing_stage(ctx: LintContext, ins: Instruction) -> bool:
+    stage = ctx.doc.stage_of(ins)
+    return stage is None or stage.index in _contributing(ctx)
+
+
 # -- LW702 add-url-without-checksum ----------------------------------------------------
 
 _URL = re.compile(r"^(?:https?|ftp)://", re.I)
@@ -987,6 +1071,8 @@ def _add_url_without_checksum(ctx: LintContext) -> Iterator[Violation]:
         target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger else ins
         if target.keyword != "ADD" or target.flag("checksum") is not None:
             continue
+        if not _in_contributing_stage(ctx, ins):
+            continue  # a test or CI target nothing shipped uses: no artifact to poison
         for token in copy_sources(target):
             value = ctx.resolve(target, token.value)
             if value is None or not _URL.match(value) or _is_git_source(value):
@@ -1080,8 +1166,12 @@ def _pipe_to_shell(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         if ctx.is_windows(stage):
             yield from _powershell_download_exec(ctx, stage)
-    for _, ins in _run_targets(ctx):
+    for stage, ins in _run_targets(ctx):
+        if stage.index not in _contributing(ctx):
+            continue  # a test or CI target nothing shipped uses: no artifact to poison
         commands = ctx.commands(ins)
+        if _exits_by_default(ctx, ins, commands):
+            continue
         for index, command in enumerate(commands):
             if command.program in ("curl", "wget") and command.separator in ("|", "|&"):
                 if not _downloads_to_stdout(command):
@@ -1109,6 +1199,29 @@ def _pipe_to_shell(ctx: LintContext) -> Iterator[Violation]:
                     end = commands[index + 1].span.end
                     end += ctx.text[end : end + 1] == ")"
                     yield Violation(Span(command.span.start, end), _PIPE_MESSAGE)
+
+
+def _exits_by_default(ctx: LintContext, ins: Instruction, commands: Sequence[ShellCommand]) -> bool:
+    """The RUN starts with ``[ "$ARG" = value ] && exit 0``, a test that holds with the
+    build arguments' defaults: by default nothing after it runs (an opt-in path)."""
+    if len(commands) < 2:
+        return False
+    test, leave = commands[0], commands[1]
+    if test.program not in ("[", "test") or test.separator != "&&" or test.via:
+        return False
+    if leave.program != "exit" or leave.separator not in (";", "\n", None):
+        return False
+    words = [w.value for w in test.arguments]
+    if test.program == "[":
+        if not words or words[-1] != "]":
+            return False
+        words = words[:-1]
+    if len(words) != 3 or words[1] not in ("=", "==", "!="):
+        return False
+    left, right = ctx.resolve(ins, words[0]), ctx.resolve(ins, words[2])
+    if left is None or right is None:
+        return False
+    return (left == right) != (words[1] == "!=")
 
 
 def _powershell_download_exec(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
@@ -1246,19 +1359,54 @@ def _stderr_captured(command: ShellCommand) -> bool:
 
 
 def _busybox_wget(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
-    """The stage's wget is BusyBox's (Alpine, busybox), which redraws one line per second."""
-    image = ctx.info(stage).image
-    if image is None or not (image.name in ("alpine", "busybox") or "alpine" in (image.tag or "")):
+    """The stage's wget is BusyBox's, which redraws one status line at most once a second:
+    the base image is known to use BusyBox (Alpine, busybox, docker:*-cli), or an unknown
+    one installs with apk; unless the stage (up to this RUN) installs GNU wget."""
+    busybox = stage_facts(ctx, stage).busybox
+    if busybox is False:
         return False
-    for member in ctx.stage_chain(stage):
-        for other in member.instructions:
-            if other.span.start >= ins.span.start or other.keyword != "RUN":
-                continue
-            for command in ctx.commands(other, "apk"):
-                words = [w.value for w in command.arguments]
-                if "add" in words and "wget" in words:
-                    return False  # GNU wget replaces BusyBox's
+    runs = [
+        other
+        for member in ctx.stage_chain(stage)
+        for other in member.instructions
+        if other.keyword == "RUN" and other.span.start <= ins.span.start
+    ]
+    apk = [command for other in runs for command in ctx.commands(other, "apk")]
+    if busybox is None and not apk:
+        return False
+    for command in apk:
+        words = [w.value for w in command.arguments]
+        if "add" in words and "wget" in words:
+            return False  # GNU wget replaces BusyBox's
     return True
+
+
+# Small files: signatures, checksums, keys, scripts. Their few dot lines do not matter.
+_SMALL_DOWNLOAD = (
+    ".asc", ".sig", ".sign", ".sha1", ".sha256", ".sha512", ".sha256sum", ".sha512sum",
+    ".md5", "KEYS", ".pl", ".sh", ".pem", ".key", ".gpg", ".pub",
+)  # fmt: skip
+
+
+def _small(value: str | None) -> bool:
+    if not value:
+        return False
+    value = value.split("#", 1)[0].split("?", 1)[0].rstrip("/'\"")
+    return value.endswith(_SMALL_DOWNLOAD)
+
+
+def _small_download(command: ShellCommand) -> bool:
+    """Every file the wget fetches is a signature, checksum, key or script."""
+    _, values, positional = _option_values(command, _WGET_VALUED, frozenset({"--output-document"}))
+    output = values.get("-O", values.get("--output-document"))
+    if output not in (None, "-", "/dev/stdout") and _small(output):
+        return True
+    urls = [w.value for w in positional]
+    return bool(urls) and all(_small(url) for url in urls)
+
+
+def _sets_progress(command: ShellCommand) -> bool:
+    return any(w.value.startswith("--progress") for w in command.arguments)
 
 
 def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
@@ -1268,8 +1416,12 @@ def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
         wgets = ctx.commands(ins, "wget")
         if not wgets or _busybox_wget(ctx, stage, ins):
             continue
+        if any(_sets_progress(command) for command in wgets):
+            continue  # the RUN chooses the progress display deliberately for its big files
         for command in wgets:
             if _wget_is_quiet(command) or command.program_at is None:
+                continue
+            if _small_download(command):
                 continue
             word = command.words[command.program_at]
             fix = Fix(
@@ -1279,8 +1431,8 @@ def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
             )
             yield Violation(
                 word.span,
-                "wget without -nv, -q or --progress writes a progress line for every few "
-                "kilobytes into the build log; add -nv (errors are still reported)",
+                "wget without -nv, -q or --progress writes a line of progress dots for every "
+                "50 KB downloaded into the build log; add -nv (errors are still reported)",
                 fix,
             )
 
@@ -1379,6 +1531,7 @@ RULES = (
         category="remote-content",
         check=_curl_and_wget,
         aliases=("DL4001",),
+        default_enabled=False,
     ),
     Rule(
         code="LW705",
