@@ -137,14 +137,21 @@ def test_what_reaches_the_image() -> None:
     build, app, final = ctx.doc.stages
     copy_in_build = build.instructions[2]
     copy_in_app = app.instructions[2]
-    # build's /src/dist is copied out, and dist lies inside the COPY . . at /src
-    assert reaches_image(ctx, copy_in_build) is True
+    # only build's /src/dist is copied out: the rest of the context at /src stays behind
+    assert reaches_image(ctx, copy_in_build) is False
     assert reaches_image(ctx, copy_in_app) is False
     ctx2 = context(
         "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app\n"
         "FROM scratch\nCOPY --from=build /bin/app /app\n"
     )
     assert reaches_image(ctx2, ctx2.doc.stages[0].instructions[2]) is False
+    ctx3 = context(
+        "FROM node:22 AS build\nWORKDIR /src\nCOPY . .\nRUN npm ci\n"
+        "FROM node:22-slim AS app\nCOPY --from=build /src /app\n"
+        'FROM app\nCMD ["node", "/app/main.js"]\n'
+    )
+    # the whole /src is copied into app, and the final stage is built FROM app
+    assert reaches_image(ctx3, ctx3.doc.stages[0].instructions[2]) is True
 
 
 # -- purpose ---------------------------------------------------------------------------

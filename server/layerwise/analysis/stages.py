@@ -140,14 +140,15 @@ def shipped(ctx: LintContext, stage: Stage) -> bool:
 
 
 def reaches_image(ctx: LintContext, ins: Instruction) -> bool:
-    """Files ``ins`` (a COPY/ADD) puts in its stage end up in the shipped image: its stage
-    ships, or a shipped stage copies them out (``COPY --from=build /app /app`` after
-    ``COPY . /app``), directly or through other stages. Unknown paths count as reaching."""
+    """What ``ins`` (a COPY/ADD) puts at its destination ends up in the shipped image as a
+    whole: its stage ships, or a shipped stage copies that directory (or a parent) out of
+    it, directly or through other stages. Copying out a subdirectory (``/app/dist``) or
+    some files (``/app/bin/server``, ``/app/*.jar``) leaves the rest (a context's ``.git``
+    and ``.env``) behind. Unknown paths count as reaching."""
     stage = ctx.doc.stage_of(ins)
     if stage is None:
         return False
-    destination = _destination(ctx, ins)
-    return _reaches(ctx, stage, destination, set())
+    return _reaches(ctx, stage, _destination(ctx, ins), set())
 
 
 def _reaches(ctx: LintContext, stage: Stage, path: str | None, seen: set[int]) -> bool:
@@ -165,22 +166,38 @@ def _reaches(ctx: LintContext, stage: Stage, path: str | None, seen: set[int]) -
         for ins in other.instructions:
             if ins.keyword != "COPY" or copy_from(ctx, ins) is not stage:
                 continue
-            if path is None or any(_overlaps(ctx, ins, s, path) for s in _sources(ins)):
-                destination = _destination(ctx, ins)
-                if _reaches(ctx, other, destination, seen):
+            destination = _destination(ctx, ins)
+            for source in _sources(ins):
+                covered = _covered_by(ctx, ins, source)
+                if covered is None:
+                    continue
+                if path is None or covered == "":
+                    moved = None
+                elif covered in (path, "/") or path.startswith(covered + "/"):
+                    rest = posixpath.relpath(path, covered)
+                    moved = (
+                        None
+                        if destination is None
+                        else clean_path(posixpath.join(destination, rest))
+                    )
+                else:
+                    continue
+                if _reaches(ctx, other, moved, seen):
                     return True
     return False
 
 
-def _overlaps(ctx: LintContext, ins: Instruction, source: str, path: str) -> bool:
-    """A COPY --from source path covers ``path`` or lies inside it."""
+def _covered_by(ctx: LintContext, ins: Instruction, source: str) -> str | None:
+    """The directory a ``COPY --from`` source copies as a whole (``""`` when unknown), or
+    ``None`` when it names only some files (``/app/bin/server``, ``/app/*.jar``)."""
     value = ctx.resolve(ins, source)
     if value is None:
-        return True
-    if not value.startswith("/"):
-        value = "/" + value
-    value = clean_path(value)
-    if any(c in value for c in "*?["):
-        value = value.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0].rsplit("/", 1)[0] or "/"
-    inside = value == path or value.startswith(path.rstrip("/") + "/")
-    return inside or path.startswith(value.rstrip("/") + "/") or value == "/"
+        return ""
+    value = clean_path("/" + value.lstrip("/"))
+    parts = value.split("/")
+    for index, part in enumerate(parts):
+        if any(c in part for c in "*?["):
+            if index == len(parts) - 1 and part != "*":
+                return None  # a pattern over file names: some files of the directory
+            return "/".join(parts[:index]) or "/"
+    return value

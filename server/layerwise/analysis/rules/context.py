@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Stage, Token
+from ...syntax.model import Instruction, Token
 from ..context import LintContext
 from ..dockerignore import find_dockerignore
-from ..facts import clean_path
 from ..rule import FileChange, Fix, Rule, Severity, Violation
-from ..stages import copy_from, reaches_image, shipped
+from ..stages import reaches_image
 
 # What no image needs and no build step should read: version control, local secrets,
 # dependencies installed on the host, editor and OS litter, logs. Deliberately not
@@ -82,84 +80,6 @@ def has_dockerignore(ctx: LintContext) -> bool:
     return find_dockerignore(ctx) is not None
 
 
-def _destination(ctx: LintContext, ins: Instruction) -> str | None:
-    value = copy_sources_dest(ins)
-    value = None if value is None else ctx.resolve(ins, value)
-    if value is None:
-        return None
-    if not value.startswith("/"):
-        workdir = ctx.workdir_at(ins)
-        if workdir is None:
-            return None
-        value = posixpath.join(workdir, value)
-    return clean_path(value)
-
-
-def _covered_by(ctx: LintContext, ins: Instruction, source: str) -> str | None:
-    """The directory a ``COPY --from`` source copies as a whole ("" when unknown), or
-    ``None`` when it names only some files (``/app/bin/server``, ``/app/*.jar``)."""
-    value = ctx.resolve(ins, source)
-    if value is None:
-        return ""
-    value = clean_path("/" + value.lstrip("/"))
-    parts = value.split("/")
-    for index, part in enumerate(parts):
-        if any(c in part for c in "*?["):
-            if index == len(parts) - 1 and part != "*":
-                return None  # a pattern over file names: some files of the directory
-            return "/".join(parts[:index]) or "/"
-    return value
-
-
-def _top_level_ships(ctx: LintContext, stage: Stage, path: str | None, seen: set[int]) -> bool:
-    """The directory ``path`` of ``stage`` (``None``: unknown) is part of the shipped image
-    as a whole: the stage ships, or a shipped stage copies that directory or one of its
-    parents out of it. Copying out a subdirectory (``/app/dist``) or some files
-    (``/app/bin/server``) leaves the top-level files of ``path`` (``.git``, ``.env``) behind."""
-    if shipped(ctx, stage):
-        return True
-    if stage.index in seen:
-        return False
-    seen.add(stage.index)
-    for other in ctx.doc.stages:
-        if other.index == stage.index:
-            continue
-        in_chain = any(s.index == stage.index for s in ctx.stage_chain(other)[1:])
-        if in_chain and _top_level_ships(ctx, other, path, seen):
-            return True
-        for ins in other.instructions:
-            if ins.keyword != "COPY" or copy_from(ctx, ins) is not stage:
-                continue
-            destination = _destination(ctx, ins)
-            for source in copy_sources(ins):
-                covered = _covered_by(ctx, ins, source.value)
-                if covered is None:
-                    continue
-                if path is None or covered == "":
-                    moved = None
-                elif covered == path or covered == "/" or path.startswith(covered + "/"):
-                    rest = posixpath.relpath(path, covered)
-                    moved = (
-                        None
-                        if destination is None
-                        else clean_path(posixpath.join(destination, rest))
-                    )
-                else:
-                    continue
-                if _top_level_ships(ctx, other, moved, seen):
-                    return True
-    return False
-
-
-def _context_ships(ctx: LintContext, ins: Instruction) -> bool:
-    """The whole context a COPY/ADD puts in its stage (with ``.git`` and ``.env`` at its
-    top) is in the shipped image."""
-    stage = ctx.doc.stage_of(ins)
-    if stage is None or not reaches_image(ctx, ins):
-        return False
-    return _top_level_ships(ctx, stage, _destination(ctx, ins), set())
-
-
 _NODE_HINT = ("package.json", "npm ", "yarn ", "pnpm ", "node_modules")
 
 
@@ -182,7 +102,7 @@ def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:
             continue
         # A builder stage whose copied files never reach the shipped image: only the
         # context upload and the cache are at stake there, not what the image holds.
-        if not _context_ships(ctx, ins):
+        if not reaches_image(ctx, ins):
             continue
         if found is None:
             found = has_dockerignore(ctx)
