@@ -52,18 +52,48 @@ def test_pip_cache_spans_and_fix() -> None:
         "RUN pip install -r requirements.txt && python3 -m pip install -U pip\n"
         "RUN pip3.12 --disable-pip-version-check install flask==3.0.3\n"
     )
+    # One finding per RUN (on its first install); its fix covers every install of the RUN.
     assert spans(text, "LW630") == [
         "pip install",
-        "python3 -m pip install",
         "pip3.12 --disable-pip-version-check install",
     ]
-    assert safety(text, "LW630") == [True, True, True]
+    assert safety(text, "LW630") == [True, True]
     assert fixed(text, "LW630", unsafe=False) == (
         "FROM python:3.12-slim\n"
         "RUN pip install --no-cache-dir -r requirements.txt && "
         "python3 -m pip install --no-cache-dir -U pip\n"
         "RUN pip3.12 --disable-pip-version-check install --no-cache-dir flask==3.0.3\n"
     )
+
+
+def test_pip_cache_one_finding_per_run() -> None:
+    text = (
+        "FROM ubuntu:24.04\n"
+        "RUN pip3 install -U pip && pip3 install ansible && pip3 install --no-cache-dir x\n"
+    )
+    (finding,) = findings(text, "LW630")
+    assert "2 pip installs in this RUN" in finding.message
+    assert fixed(text, "LW630", unsafe=False) == (
+        "FROM ubuntu:24.04\n"
+        "RUN pip3 install --no-cache-dir -U pip && pip3 install --no-cache-dir ansible "
+        "&& pip3 install --no-cache-dir x\n"
+    )
+
+
+def test_pip_cache_mount_hint_uses_the_users_home() -> None:
+    text = "FROM python:3.12-slim\nUSER app:app\nRUN pip install --user flask\n"
+    (finding,) = findings(text, "LW630")
+    assert "mount a BuildKit cache on /home/app/.cache/pip with uid=" in finding.message
+    assert "/root" not in finding.message
+    assert finding.alternatives == ()  # a plain cache mount would belong to root
+    root = findings("FROM python:3.12-slim\nRUN pip install flask\n", "LW630")[0]
+    assert root.message.endswith("mount a BuildKit cache on /root/.cache/pip")
+    assert "uid" not in root.message
+    uid = findings("FROM python:3.12-slim\nUSER 1000\nRUN pip install flask\n", "LW630")[0]
+    assert "/root" not in uid.message and "the user's ~/.cache/pip" in uid.message
+    assert uid.alternatives == ()
+    env = findings("FROM python:3.12\nENV PIP_CACHE_DIR=/cache/pip\nRUN pip install x\n", "LW630")
+    assert env[0].message.endswith("mount a BuildKit cache on /cache/pip")
 
 
 def test_pip_cache_exec_form_and_heredoc() -> None:

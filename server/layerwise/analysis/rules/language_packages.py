@@ -446,6 +446,7 @@ def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
+        flagged: list[tuple[_Call, _Cache]] = []
         for call in _pip_installs(run):
             if call.has("--no-cache-dir"):
                 continue
@@ -466,14 +467,34 @@ def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if _runs_subcommand(run, "pip", "cache") or _runs_subcommand(run, "pip3", "cache"):
                 continue
-            yield Violation(
-                call.span,
-                f"'{call.text}' keeps every downloaded package in pip's cache "
-                "(~/.cache/pip), which ships in this layer; add --no-cache-dir, set "
-                "PIP_NO_CACHE_DIR=1 or mount a BuildKit cache on /root/.cache/pip",
-                Fix("Add --no-cache-dir", (_insert_flag(call, "--no-cache-dir"),)),
-                alternatives=_mount_instead(ctx, run, cache, "/root/.cache/pip"),
-            )
+            flagged.append((call, cache))
+        if not flagged:
+            continue
+        # One finding per RUN, on its first install; the fix adds the flag to each.
+        call, cache = flagged[0]
+        home = ctx.home_of(run.ins)
+        default = f"{home}/.cache/pip"
+        known = [d.rstrip("/") for d in cache.explicit if d]
+        if any(d is None for d in cache.explicit):
+            where = "pip's cache directory"
+        elif known:
+            where = known[0]
+        elif home.startswith("\0"):
+            where = "the user's ~/.cache/pip"
+        else:
+            where = default
+        if home != "/root":
+            # A cache mount belongs to root unless its uid says otherwise.
+            where += " with uid= set to the user's id"
+        more = f" ({len(flagged)} pip installs in this RUN)" if len(flagged) > 1 else ""
+        yield Violation(
+            call.span,
+            f"'{call.text}' keeps every downloaded package in pip's cache "
+            f"(~/.cache/pip), which ships in this layer{more}; add --no-cache-dir, set "
+            f"PIP_NO_CACHE_DIR=1 or mount a BuildKit cache on {where}",
+            Fix("Add --no-cache-dir", tuple(_insert_flag(c, "--no-cache-dir") for c, _ in flagged)),
+            alternatives=_mount_instead(ctx, run, cache, default),
+        )
 
 
 _VERSION_SPEC = re.compile(r"===?|>=|<=|~=|!=|<|>|\s@\s|@")
