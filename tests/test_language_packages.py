@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from layerwise.analysis import Finding, LintOptions, fix_text, lint_text
+from layerwise.analysis.context import FileSystemProject
 from layerwise.analysis.rules import rule_by_code
 
 
@@ -306,18 +309,18 @@ def test_npm_install_not_ci() -> None:
     text = (
         "FROM node:20 AS build\n"
         "COPY package.json package-lock.json ./\n"
+        "COPY package-lock.json /srv/app/\n"
         "RUN npm install && npm --prefix /srv/app i --no-audit\n"
         'RUN ["npm", "install", "--omit=dev"]\n'
-        "ONBUILD RUN npm install\n"
     )
-    assert spans(text, "LW640") == ["install", "i", '"install"', "install"]
-    assert safety(text, "LW640") == [False, False, False, False]
+    assert spans(text, "LW640") == ["install", "i", '"install"']
+    assert safety(text, "LW640") == [False, False, False]
     assert fixed(text, "LW640") == (
         "FROM node:20 AS build\n"
         "COPY package.json package-lock.json ./\n"
+        "COPY package-lock.json /srv/app/\n"
         "RUN npm ci && npm --prefix /srv/app ci --no-audit\n"
         'RUN ["npm", "ci", "--omit=dev"]\n'
-        "ONBUILD RUN npm ci\n"
     )
     # Unsafe fixes are not applied without --unsafe-fixes.
     assert fixed(text, "LW640", unsafe=False) == text
@@ -348,19 +351,62 @@ def test_npm_install_not_ci_silent(command: str) -> None:
     assert findings(f"FROM node:20\nRUN {command}\n", "LW640") == []
 
 
-def test_npm_install_not_ci_without_lockfile_offers_no_fix() -> None:
-    text = "FROM node:20\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
-    [finding] = findings(text, "LW640")
-    assert finding.fix is None
-    assert "copy package-lock.json" in finding.message
-    # A glob, a directory or the whole context may bring the lock file: the fix is offered.
-    for copy in ("COPY package*.json ./", "COPY . .", "COPY app/ ./", "COPY $SRC ./"):
-        text = f"FROM node:20\n{copy}\nRUN npm install\n"
-        assert safety(text, "LW640") == [False], copy
+def in_context(tmp_path: Path, text: str, code: str, files: dict[str, str]) -> list[Finding]:
+    """Findings of ``code`` for a Dockerfile in a project holding ``files``."""
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    result = lint_text(
+        text,
+        options=LintOptions(select=(code,)),
+        path=dockerfile,
+        project=FileSystemProject(tmp_path),
+    )
+    return [f for f in result.findings if f.code == code]
+
+
+def test_npm_install_not_ci_needs_a_lock_file() -> None:
+    # Without the build context, only a lock file copied into the install folder shows
+    # the project has one: otherwise 'npm ci' could fail the build.
+    for copy in (
+        "COPY package.json ./",
+        "COPY . .",
+        "COPY app/ ./",
+        "COPY $SRC ./",
+        "COPY package.json package-lock.json /elsewhere/",
+    ):
+        text = f"FROM node:20\nWORKDIR /app\n{copy}\nRUN npm install\n"
+        assert findings(text, "LW640") == [], copy
+    assert safety("FROM node:20\nCOPY package*.json ./\nRUN npm install\n", "LW640") == [False]
+    assert findings("FROM node:20\nADD . /src\nRUN cd /src; npm install\n", "LW640") == []
+    # An ONBUILD trigger runs in a build whose context is unknown.
+    text = "FROM node:20\nCOPY package*.json ./\nONBUILD RUN npm install\n"
+    assert findings(text, "LW640") == []
+
+
+def test_npm_install_not_ci_reads_the_build_context(tmp_path: Path) -> None:
+    whole = "FROM node:20\nADD . /src\nRUN cd /src; npm install\n"
+    package = {"package.json": '{"dependencies": {"express": "^4"}}'}
+    # No lock file beside package.json: 'npm ci' would fail, the rule is silent.
+    assert in_context(tmp_path, whole, "LW640", package) == []
+    [finding] = in_context(tmp_path, whole, "LW640", {"package-lock.json": "{}"})
+    assert finding.fix is not None
+    # The lock file exists but is not copied: copy it first.
+    only = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n"
+    [finding] = in_context(tmp_path, only, "LW640", {})
+    assert finding.fix is None and "copy package-lock.json" in finding.message
+
+
+def test_npm_install_not_ci_reads_the_folder_copied(tmp_path: Path) -> None:
+    text = "FROM node:20\nCOPY web /app\nWORKDIR /app\nRUN npm install\n"
+    assert in_context(tmp_path, text, "LW640", {"web/package.json": "{}"}) == []
+    assert len(in_context(tmp_path, text, "LW640", {"web/package-lock.json": "{}"})) == 1
 
 
 def test_npm_install_conditional_without_locked_alternative_is_reported() -> None:
-    text = "FROM node:20\nRUN if [ -f package.json ]; then npm install; fi\n"
+    text = "FROM node:20\nCOPY package*.json ./\nRUN if [ -f package.json ]; then npm install; fi\n"
     assert spans(text, "LW640") == ["install"]
 
 
@@ -668,10 +714,10 @@ def test_gem_unpinned() -> None:
 
 
 def test_lockfile_detection_treats_added_archives_as_unknown() -> None:
-    text = "FROM node:20\nCOPY package.json ./\nADD app.tar.gz /app/\nRUN npm install\n"
-    assert safety(text, "LW640") == [False]
-    text = "FROM node:20\nCOPY package.json tsconfig.json .npmrc ./\nRUN npm install\n"
-    assert safety(text, "LW640") == [None]
+    text = "FROM node:20\nCOPY package.json ./\nADD app.tar.gz /app/\nRUN yarn install\n"
+    assert safety(text, "LW645") == [False]
+    text = "FROM node:20\nCOPY package.json tsconfig.json .npmrc ./\nRUN yarn install\n"
+    assert safety(text, "LW645") == [None]
 
 
 # -- cache-mount alternatives (PRACTICES 26) -------------------------------------------
@@ -732,3 +778,31 @@ def test_cache_mount_follows_an_explicit_cache_directory() -> None:
     assert alternative(text, "LW630") == text.replace(
         "RUN pip", "RUN --mount=type=cache,target=/cache/pip pip"
     )
+
+
+def test_yarn_lock_missing_looks_where_the_copies_land() -> None:
+    # Folders copied into sub-folders cannot bring yarn.lock next to package.json.
+    text = (
+        "FROM node:20\n"
+        "COPY ./package.json /srv/tool/package.json\n"
+        "COPY ./lib /srv/tool/lib\n"
+        "COPY ./bin /srv/tool/bin\n"
+        "WORKDIR /srv/tool\n"
+        "RUN yarn --no-progress\n"
+    )
+    [finding] = findings(text, "LW645")
+    assert finding.fix is None and "no yarn.lock in the image" in finding.message
+    assert "rewrites" not in finding.message
+    # A folder copied into the install folder itself may bring it.
+    text = text.replace("/srv/tool/lib", "/srv/tool/")
+    assert safety(text, "LW645") == [False]
+    # So may a folder copied above it.
+    text = (
+        "FROM node:20\nCOPY package.json /srv/tool/\nCOPY src /srv\nWORKDIR /srv/tool\nRUN yarn\n"
+    )
+    assert safety(text, "LW645") == [False]
+    # A cd in the RUN decides the folder.
+    text = "FROM node:20\nCOPY package.json lib /srv/tool/\nRUN cd /srv/tool && yarn install\n"
+    assert safety(text, "LW645") == [False]
+    text = "FROM node:20\nCOPY package.json /srv/tool/\nCOPY lib /srv/tool/lib\nRUN cd /srv/tool && yarn\n"
+    assert safety(text, "LW645") == [None]
