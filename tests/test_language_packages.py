@@ -450,13 +450,30 @@ def test_npm_production_flag_depends_on_the_npm_version() -> None:
 # -- LW642 npm-dev-dependencies ----------------------------------------------------------
 
 
-def test_npm_dev_dependencies() -> None:
+DEV_PACKAGE = {"package.json": '{"dependencies": {"a": "1"}, "devDependencies": {"jest": "29"}}'}
+
+
+def test_npm_dev_dependencies(tmp_path: Path) -> None:
     text = 'FROM node:20-slim\nCOPY package*.json ./\nRUN npm ci\nCMD ["node", "server.js"]\n'
-    assert spans(text, "LW642") == ["npm ci"]
-    assert safety(text, "LW642") == [False]
-    assert fixed(text, "LW642").splitlines()[2] == "RUN npm ci --omit=dev"
-    old = "FROM node:14\nRUN npm install\n"
-    assert fixed(old, "LW642") == "FROM node:14\nRUN npm install --production\n"
+    [finding] = in_context(tmp_path, text, "LW642", DEV_PACKAGE)
+    assert text[finding.span.start : finding.span.end] == "npm ci"
+    assert finding.fix is not None and finding.fix.safe is False
+    assert finding.fix.edits[0].new_text == " --omit=dev"
+    old = "FROM node:14\nCOPY . /src\nWORKDIR /src\nRUN npm install\n"
+    [finding] = in_context(tmp_path, old, "LW642", DEV_PACKAGE)
+    assert finding.fix is not None and finding.fix.edits[0].new_text == " --production"
+
+
+def test_npm_dev_dependencies_reads_package_json(tmp_path: Path) -> None:
+    # package.json without devDependencies: nothing dev ships.
+    text = 'FROM node:20-slim\nCOPY package*.json ./\nRUN npm ci\nCMD ["node", "server.js"]\n'
+    package = {"package.json": '{"dependencies": {"express": "^4"}}'}
+    assert in_context(tmp_path, text, "LW642", package) == []
+    # Nothing of the context readable and no build step after: it cannot tell.
+    assert findings(text, "LW642") == []
+    assert findings("FROM node:20\nADD . /src\nRUN cd /src; npm install\n", "LW642") == []
+    # A CMD is no build step.
+    assert findings("FROM node:20\nRUN npm ci\nCMD npm run start\n", "LW642") == []
 
 
 def test_npm_dev_dependencies_with_a_build_after_offers_no_fix() -> None:
@@ -496,9 +513,9 @@ def test_npm_dev_dependencies_silent(text: str) -> None:
     assert findings(text, "LW642") == []
 
 
-def test_npm_dev_dependencies_follows_the_shipped_chain() -> None:
-    text = 'FROM node:20 AS deps\nRUN npm ci\nFROM deps\nCMD ["node", "server.js"]\n'
-    assert spans(text, "LW642") == ["npm ci"]
+def test_npm_dev_dependencies_follows_the_shipped_chain(tmp_path: Path) -> None:
+    text = 'FROM node:20 AS deps\nCOPY package*.json ./\nRUN npm ci\nFROM deps\nCMD ["node", "x"]\n'
+    assert len(in_context(tmp_path, text, "LW642", DEV_PACKAGE)) == 1
 
 
 # -- LW643 npm-cache ------------------------------------------------------------------------
@@ -507,6 +524,7 @@ def test_npm_dev_dependencies_follows_the_shipped_chain() -> None:
 def test_npm_cache() -> None:
     text = (
         "FROM node:20-slim\n"
+        "COPY package*.json ./\n"
         "RUN npm ci --omit=dev && npm install -g pm2@5\n"
         "RUN npm ci \\\n    --omit=dev\n"
         'RUN ["npm", "ci"]\n'
@@ -515,10 +533,28 @@ def test_npm_cache() -> None:
     assert safety(text, "LW643") == [True, True, None]
     assert fixed(text, "LW643", unsafe=False) == (
         "FROM node:20-slim\n"
+        "COPY package*.json ./\n"
         "RUN npm ci --omit=dev && npm install -g pm2@5 && npm cache clean --force\n"
         "RUN npm ci \\\n    --omit=dev \\\n    && npm cache clean --force\n"
         'RUN ["npm", "ci"]\n'
     )
+
+
+def test_npm_cache_needs_a_package_json_or_named_packages(tmp_path: Path) -> None:
+    # Without package.json 'npm install' downloads nothing: a folder copy alone does not
+    # show there is one when the build context cannot be read.
+    whole = "FROM node:20\nADD . /src\nRUN cd /src; npm install\n"
+    assert findings(whole, "LW643") == []
+    assert len(in_context(tmp_path, whole, "LW643", {"package.json": "{}"})) == 1
+    assert spans("FROM node:20\nRUN npm install -g pm2@5\n", "LW643") == ["npm install"]
+
+
+def test_npm_cache_silent_in_development_images() -> None:
+    text = (
+        "FROM node:20 AS builder\nRUN npm install -g @angular/cli@17\n"
+        'CMD ["ng", "serve"]\nFROM builder AS dev-envs\nRUN useradd dev\n'
+    )
+    assert findings(text, "LW643") == []
 
 
 @pytest.mark.parametrize(
@@ -740,7 +776,7 @@ def alternative(text: str, code: str) -> str | None:
     [
         ("LW630", "RUN pip install -r requirements.txt", "/root/.cache/pip"),
         ("LW632", "RUN uv pip install --system -r requirements.txt", "/root/.cache/uv"),
-        ("LW643", "RUN npm ci", "/root/.npm"),
+        ("LW643", "RUN npm install -g pm2@5", "/root/.npm"),
         ("LW646", "RUN yarn install", "/usr/local/share/.cache/yarn"),
     ],
 )

@@ -1050,7 +1050,11 @@ def _build_follows(ctx: LintContext, call: _Call) -> bool:
             if ins is run.owner:
                 after = True
                 continue
-            if after and any(_runs_build_tooling(c) for c in ctx.commands(ins)):
+            if (
+                after
+                and ins.keyword == "RUN"
+                and any(_runs_build_tooling(c) for c in ctx.commands(ins))
+            ):
                 return True
     return False
 
@@ -1077,6 +1081,30 @@ def _omits_dev(ctx: LintContext, call: _Call) -> bool:
     return _npm_config(env, "production")[0] or _npm_config(env, "omit")[0]
 
 
+def _dev_dependencies(ctx: LintContext, call: _Call) -> bool | None:
+    """The package.json the call installs, read from the build context, declares
+    devDependencies; ``None`` when it cannot be read."""
+    _, package = _package_json(ctx, call)
+    if package is None:
+        return None
+    try:
+        data = json.loads(package.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return bool(data.get("devDependencies"))
+
+
+def _downloads(ctx: LintContext, call: _Call) -> bool:
+    """The npm call certainly downloads packages: it names them, or it installs a
+    project whose package.json is copied by name or found in the build context."""
+    if not _npm_installs_project(call):
+        return True
+    manifest, package = _package_json(ctx, call)
+    return manifest.status is True or package is not None
+
+
 def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
@@ -1088,6 +1116,10 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if _omits_dev(ctx, call):
                 continue
+            declared = _dev_dependencies(ctx, call)
+            build = _build_follows(ctx, call)
+            if declared is False or (declared is None and not build):
+                continue  # none declared, or package.json unread and nothing needs them
             major = _node_major(ctx, run.stage)
             flag = "--production" if major is not None and major < 15 else "--omit=dev"
             message = (
@@ -1095,7 +1127,7 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
                 "definitions) and they ship in the final image"
             )
             fix = None
-            if _build_follows(ctx, call):
+            if build:
                 message += (
                     "; the build steps after it need them, so build in an earlier stage and "
                     f"install with {flag} in the final one"
@@ -1108,12 +1140,15 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _npm_cache(ctx: LintContext) -> Iterator[Violation]:
+    if _dev_image(ctx):
+        return  # the image is a development environment: its size hardly matters
     for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
         calls = [
             c for c in _npm_calls(run)
             if c.sub is not None and (c.sub.value in _NPM_INSTALL or c.sub.value in _NPM_CI)
+            and _downloads(ctx, c)
         ]  # fmt: skip
         if not calls or _runs_subcommand(run, "npm", "cache"):
             continue
