@@ -913,10 +913,9 @@ def _package_json(ctx: LintContext, call: _Call) -> tuple[_Copied, Path | None]:
     package.json in the build context when it can be read there."""
     where = _install_dir(ctx, call, "--prefix")
     manifest = _copied(ctx, call.run, ("package.json",), where)
-    found = _context_file(ctx, manifest.origin, "package.json") if manifest.status else None
-    if found is None and manifest.status is None:
-        found = _context_file(ctx, manifest.origin, "package.json")
-    return manifest, found
+    if manifest.status is False:
+        return manifest, None
+    return manifest, _context_file(ctx, manifest.origin, "package.json")
 
 
 def _npm_ci(ctx: LintContext) -> Iterator[Violation]:
