@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from layerwise.analysis import Finding, LintOptions, fix_text, lint_text
+from layerwise.analysis.context import FileSystemProject
 from layerwise.analysis.rules import rule_by_code
 
 
@@ -52,18 +55,48 @@ def test_pip_cache_spans_and_fix() -> None:
         "RUN pip install -r requirements.txt && python3 -m pip install -U pip\n"
         "RUN pip3.12 --disable-pip-version-check install flask==3.0.3\n"
     )
+    # One finding per RUN (on its first install); its fix covers every install of the RUN.
     assert spans(text, "LW630") == [
         "pip install",
-        "python3 -m pip install",
         "pip3.12 --disable-pip-version-check install",
     ]
-    assert safety(text, "LW630") == [True, True, True]
+    assert safety(text, "LW630") == [True, True]
     assert fixed(text, "LW630", unsafe=False) == (
         "FROM python:3.12-slim\n"
         "RUN pip install --no-cache-dir -r requirements.txt && "
         "python3 -m pip install --no-cache-dir -U pip\n"
         "RUN pip3.12 --disable-pip-version-check install --no-cache-dir flask==3.0.3\n"
     )
+
+
+def test_pip_cache_one_finding_per_run() -> None:
+    text = (
+        "FROM ubuntu:24.04\n"
+        "RUN pip3 install -U pip && pip3 install ansible && pip3 install --no-cache-dir x\n"
+    )
+    (finding,) = findings(text, "LW630")
+    assert "2 pip installs in this RUN" in finding.message
+    assert fixed(text, "LW630", unsafe=False) == (
+        "FROM ubuntu:24.04\n"
+        "RUN pip3 install --no-cache-dir -U pip && pip3 install --no-cache-dir ansible "
+        "&& pip3 install --no-cache-dir x\n"
+    )
+
+
+def test_pip_cache_mount_hint_uses_the_users_home() -> None:
+    text = "FROM python:3.12-slim\nUSER app:app\nRUN pip install --user flask\n"
+    (finding,) = findings(text, "LW630")
+    assert "mount a BuildKit cache on /home/app/.cache/pip with uid=" in finding.message
+    assert "/root" not in finding.message
+    assert finding.alternatives == ()  # a plain cache mount would belong to root
+    root = findings("FROM python:3.12-slim\nRUN pip install flask\n", "LW630")[0]
+    assert root.message.endswith("mount a BuildKit cache on /root/.cache/pip")
+    assert "uid" not in root.message
+    uid = findings("FROM python:3.12-slim\nUSER 1000\nRUN pip install flask\n", "LW630")[0]
+    assert "/root" not in uid.message and "the user's ~/.cache/pip" in uid.message
+    assert uid.alternatives == ()
+    env = findings("FROM python:3.12\nENV PIP_CACHE_DIR=/cache/pip\nRUN pip install x\n", "LW630")
+    assert env[0].message.endswith("mount a BuildKit cache on /cache/pip")
 
 
 def test_pip_cache_exec_form_and_heredoc() -> None:
@@ -276,18 +309,18 @@ def test_npm_install_not_ci() -> None:
     text = (
         "FROM node:20 AS build\n"
         "COPY package.json package-lock.json ./\n"
+        "COPY package-lock.json /srv/app/\n"
         "RUN npm install && npm --prefix /srv/app i --no-audit\n"
         'RUN ["npm", "install", "--omit=dev"]\n'
-        "ONBUILD RUN npm install\n"
     )
-    assert spans(text, "LW640") == ["install", "i", '"install"', "install"]
-    assert safety(text, "LW640") == [False, False, False, False]
+    assert spans(text, "LW640") == ["install", "i", '"install"']
+    assert safety(text, "LW640") == [False, False, False]
     assert fixed(text, "LW640") == (
         "FROM node:20 AS build\n"
         "COPY package.json package-lock.json ./\n"
+        "COPY package-lock.json /srv/app/\n"
         "RUN npm ci && npm --prefix /srv/app ci --no-audit\n"
         'RUN ["npm", "ci", "--omit=dev"]\n'
-        "ONBUILD RUN npm ci\n"
     )
     # Unsafe fixes are not applied without --unsafe-fixes.
     assert fixed(text, "LW640", unsafe=False) == text
@@ -318,19 +351,62 @@ def test_npm_install_not_ci_silent(command: str) -> None:
     assert findings(f"FROM node:20\nRUN {command}\n", "LW640") == []
 
 
-def test_npm_install_not_ci_without_lockfile_offers_no_fix() -> None:
-    text = "FROM node:20\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
-    [finding] = findings(text, "LW640")
-    assert finding.fix is None
-    assert "copy package-lock.json" in finding.message
-    # A glob, a directory or the whole context may bring the lock file: the fix is offered.
-    for copy in ("COPY package*.json ./", "COPY . .", "COPY app/ ./", "COPY $SRC ./"):
-        text = f"FROM node:20\n{copy}\nRUN npm install\n"
-        assert safety(text, "LW640") == [False], copy
+def in_context(tmp_path: Path, text: str, code: str, files: dict[str, str]) -> list[Finding]:
+    """Findings of ``code`` for a Dockerfile in a project holding ``files``."""
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    result = lint_text(
+        text,
+        options=LintOptions(select=(code,)),
+        path=dockerfile,
+        project=FileSystemProject(tmp_path),
+    )
+    return [f for f in result.findings if f.code == code]
+
+
+def test_npm_install_not_ci_needs_a_lock_file() -> None:
+    # Without the build context, only a lock file copied into the install folder shows
+    # the project has one: otherwise 'npm ci' could fail the build.
+    for copy in (
+        "COPY package.json ./",
+        "COPY . .",
+        "COPY app/ ./",
+        "COPY $SRC ./",
+        "COPY package.json package-lock.json /elsewhere/",
+    ):
+        text = f"FROM node:20\nWORKDIR /app\n{copy}\nRUN npm install\n"
+        assert findings(text, "LW640") == [], copy
+    assert safety("FROM node:20\nCOPY package*.json ./\nRUN npm install\n", "LW640") == [False]
+    assert findings("FROM node:20\nADD . /src\nRUN cd /src; npm install\n", "LW640") == []
+    # An ONBUILD trigger runs in a build whose context is unknown.
+    text = "FROM node:20\nCOPY package*.json ./\nONBUILD RUN npm install\n"
+    assert findings(text, "LW640") == []
+
+
+def test_npm_install_not_ci_reads_the_build_context(tmp_path: Path) -> None:
+    whole = "FROM node:20\nADD . /src\nRUN cd /src; npm install\n"
+    package = {"package.json": '{"dependencies": {"express": "^4"}}'}
+    # No lock file beside package.json: 'npm ci' would fail, the rule is silent.
+    assert in_context(tmp_path, whole, "LW640", package) == []
+    [finding] = in_context(tmp_path, whole, "LW640", {"package-lock.json": "{}"})
+    assert finding.fix is not None
+    # The lock file exists but is not copied: copy it first.
+    only = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n"
+    [finding] = in_context(tmp_path, only, "LW640", {})
+    assert finding.fix is None and "copy package-lock.json" in finding.message
+
+
+def test_npm_install_not_ci_reads_the_folder_copied(tmp_path: Path) -> None:
+    text = "FROM node:20\nCOPY web /app\nWORKDIR /app\nRUN npm install\n"
+    assert in_context(tmp_path, text, "LW640", {"web/package.json": "{}"}) == []
+    assert len(in_context(tmp_path, text, "LW640", {"web/package-lock.json": "{}"})) == 1
 
 
 def test_npm_install_conditional_without_locked_alternative_is_reported() -> None:
-    text = "FROM node:20\nRUN if [ -f package.json ]; then npm install; fi\n"
+    text = "FROM node:20\nCOPY package*.json ./\nRUN if [ -f package.json ]; then npm install; fi\n"
     assert spans(text, "LW640") == ["install"]
 
 
@@ -374,13 +450,30 @@ def test_npm_production_flag_depends_on_the_npm_version() -> None:
 # -- LW642 npm-dev-dependencies ----------------------------------------------------------
 
 
-def test_npm_dev_dependencies() -> None:
+DEV_PACKAGE = {"package.json": '{"dependencies": {"a": "1"}, "devDependencies": {"jest": "29"}}'}
+
+
+def test_npm_dev_dependencies(tmp_path: Path) -> None:
     text = 'FROM node:20-slim\nCOPY package*.json ./\nRUN npm ci\nCMD ["node", "server.js"]\n'
-    assert spans(text, "LW642") == ["npm ci"]
-    assert safety(text, "LW642") == [False]
-    assert fixed(text, "LW642").splitlines()[2] == "RUN npm ci --omit=dev"
-    old = "FROM node:14\nRUN npm install\n"
-    assert fixed(old, "LW642") == "FROM node:14\nRUN npm install --production\n"
+    [finding] = in_context(tmp_path, text, "LW642", DEV_PACKAGE)
+    assert text[finding.span.start : finding.span.end] == "npm ci"
+    assert finding.fix is not None and finding.fix.safe is False
+    assert finding.fix.edits[0].new_text == " --omit=dev"
+    old = "FROM node:14\nCOPY . /src\nWORKDIR /src\nRUN npm install\n"
+    [finding] = in_context(tmp_path, old, "LW642", DEV_PACKAGE)
+    assert finding.fix is not None and finding.fix.edits[0].new_text == " --production"
+
+
+def test_npm_dev_dependencies_reads_package_json(tmp_path: Path) -> None:
+    # package.json without devDependencies: nothing dev ships.
+    text = 'FROM node:20-slim\nCOPY package*.json ./\nRUN npm ci\nCMD ["node", "server.js"]\n'
+    package = {"package.json": '{"dependencies": {"express": "^4"}}'}
+    assert in_context(tmp_path, text, "LW642", package) == []
+    # Nothing of the context readable and no build step after: it cannot tell.
+    assert findings(text, "LW642") == []
+    assert findings("FROM node:20\nADD . /src\nRUN cd /src; npm install\n", "LW642") == []
+    # A CMD is no build step.
+    assert findings("FROM node:20\nRUN npm ci\nCMD npm run start\n", "LW642") == []
 
 
 def test_npm_dev_dependencies_with_a_build_after_offers_no_fix() -> None:
@@ -420,9 +513,9 @@ def test_npm_dev_dependencies_silent(text: str) -> None:
     assert findings(text, "LW642") == []
 
 
-def test_npm_dev_dependencies_follows_the_shipped_chain() -> None:
-    text = 'FROM node:20 AS deps\nRUN npm ci\nFROM deps\nCMD ["node", "server.js"]\n'
-    assert spans(text, "LW642") == ["npm ci"]
+def test_npm_dev_dependencies_follows_the_shipped_chain(tmp_path: Path) -> None:
+    text = 'FROM node:20 AS deps\nCOPY package*.json ./\nRUN npm ci\nFROM deps\nCMD ["node", "x"]\n'
+    assert len(in_context(tmp_path, text, "LW642", DEV_PACKAGE)) == 1
 
 
 # -- LW643 npm-cache ------------------------------------------------------------------------
@@ -431,6 +524,7 @@ def test_npm_dev_dependencies_follows_the_shipped_chain() -> None:
 def test_npm_cache() -> None:
     text = (
         "FROM node:20-slim\n"
+        "COPY package*.json ./\n"
         "RUN npm ci --omit=dev && npm install -g pm2@5\n"
         "RUN npm ci \\\n    --omit=dev\n"
         'RUN ["npm", "ci"]\n'
@@ -439,10 +533,28 @@ def test_npm_cache() -> None:
     assert safety(text, "LW643") == [True, True, None]
     assert fixed(text, "LW643", unsafe=False) == (
         "FROM node:20-slim\n"
+        "COPY package*.json ./\n"
         "RUN npm ci --omit=dev && npm install -g pm2@5 && npm cache clean --force\n"
         "RUN npm ci \\\n    --omit=dev \\\n    && npm cache clean --force\n"
         'RUN ["npm", "ci"]\n'
     )
+
+
+def test_npm_cache_needs_a_package_json_or_named_packages(tmp_path: Path) -> None:
+    # Without package.json 'npm install' downloads nothing: a folder copy alone does not
+    # show there is one when the build context cannot be read.
+    whole = "FROM node:20\nADD . /src\nRUN cd /src; npm install\n"
+    assert findings(whole, "LW643") == []
+    assert len(in_context(tmp_path, whole, "LW643", {"package.json": "{}"})) == 1
+    assert spans("FROM node:20\nRUN npm install -g pm2@5\n", "LW643") == ["npm install"]
+
+
+def test_npm_cache_silent_in_development_images() -> None:
+    text = (
+        "FROM node:20 AS builder\nRUN npm install -g @angular/cli@17\n"
+        'CMD ["ng", "serve"]\nFROM builder AS dev-envs\nRUN useradd dev\n'
+    )
+    assert findings(text, "LW643") == []
 
 
 @pytest.mark.parametrize(
@@ -638,10 +750,10 @@ def test_gem_unpinned() -> None:
 
 
 def test_lockfile_detection_treats_added_archives_as_unknown() -> None:
-    text = "FROM node:20\nCOPY package.json ./\nADD app.tar.gz /app/\nRUN npm install\n"
-    assert safety(text, "LW640") == [False]
-    text = "FROM node:20\nCOPY package.json tsconfig.json .npmrc ./\nRUN npm install\n"
-    assert safety(text, "LW640") == [None]
+    text = "FROM node:20\nCOPY package.json ./\nADD app.tar.gz /app/\nRUN yarn install\n"
+    assert safety(text, "LW645") == [False]
+    text = "FROM node:20\nCOPY package.json tsconfig.json .npmrc ./\nRUN yarn install\n"
+    assert safety(text, "LW645") == [None]
 
 
 # -- cache-mount alternatives (PRACTICES 26) -------------------------------------------
@@ -664,7 +776,7 @@ def alternative(text: str, code: str) -> str | None:
     [
         ("LW630", "RUN pip install -r requirements.txt", "/root/.cache/pip"),
         ("LW632", "RUN uv pip install --system -r requirements.txt", "/root/.cache/uv"),
-        ("LW643", "RUN npm ci", "/root/.npm"),
+        ("LW643", "RUN npm install -g pm2@5", "/root/.npm"),
         ("LW646", "RUN yarn install", "/usr/local/share/.cache/yarn"),
     ],
 )
@@ -702,3 +814,31 @@ def test_cache_mount_follows_an_explicit_cache_directory() -> None:
     assert alternative(text, "LW630") == text.replace(
         "RUN pip", "RUN --mount=type=cache,target=/cache/pip pip"
     )
+
+
+def test_yarn_lock_missing_looks_where_the_copies_land() -> None:
+    # Folders copied into sub-folders cannot bring yarn.lock next to package.json.
+    text = (
+        "FROM node:20\n"
+        "COPY ./package.json /srv/tool/package.json\n"
+        "COPY ./lib /srv/tool/lib\n"
+        "COPY ./bin /srv/tool/bin\n"
+        "WORKDIR /srv/tool\n"
+        "RUN yarn --no-progress\n"
+    )
+    [finding] = findings(text, "LW645")
+    assert finding.fix is None and "no yarn.lock in the image" in finding.message
+    assert "rewrites" not in finding.message
+    # A folder copied into the install folder itself may bring it.
+    text = text.replace("/srv/tool/lib", "/srv/tool/")
+    assert safety(text, "LW645") == [False]
+    # So may a folder copied above it.
+    text = (
+        "FROM node:20\nCOPY package.json /srv/tool/\nCOPY src /srv\nWORKDIR /srv/tool\nRUN yarn\n"
+    )
+    assert safety(text, "LW645") == [False]
+    # A cd in the RUN decides the folder.
+    text = "FROM node:20\nCOPY package.json lib /srv/tool/\nRUN cd /srv/tool && yarn install\n"
+    assert safety(text, "LW645") == [False]
+    text = "FROM node:20\nCOPY package.json /srv/tool/\nCOPY lib /srv/tool/lib\nRUN cd /srv/tool && yarn\n"
+    assert safety(text, "LW645") == [None]

@@ -166,12 +166,18 @@ def load(code: str) -> RuleDoc:
 
 
 def _workspace(
-    tmp_path: Path, dockerfile: str, dockerignore: str | None = None, config: str | None = None
+    tmp_path: Path,
+    dockerfile: str,
+    dockerignore: str | None = None,
+    config: str | None = None,
+    package_json: str | None = None,
 ) -> Path:
     """A fresh build context holding the example; returns the Dockerfile path."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "Dockerfile"
     path.write_text(dockerfile, encoding="utf-8", newline="")
+    if package_json is not None:  # a ```json block: the project's package.json
+        (tmp_path / "package.json").write_text(package_json, encoding="utf-8", newline="")
     if dockerignore is not None:
         (tmp_path / ".dockerignore").write_text(dockerignore, encoding="utf-8", newline="")
     if config is not None:
@@ -193,12 +199,14 @@ def _options(code: str, path: Path) -> LintOptions:
 
 def _extras(section: Section | None) -> dict[str, str | None]:
     if section is None:
-        return {"dockerignore": None, "config": None}
+        return {"dockerignore": None, "config": None, "package_json": None}
     ignore = section.optional("dockerignore")
     config = section.optional("toml")
+    package = section.optional("json")
     return {
         "dockerignore": ignore.text if ignore else None,
         "config": config.text if config else None,
+        "package_json": package.text if package else None,
     }
 
 
@@ -208,8 +216,9 @@ def lint_example(
     dockerfile: str,
     dockerignore: str | None = None,
     config: str | None = None,
+    package_json: str | None = None,
 ) -> list[Finding]:
-    path = _workspace(tmp_path, dockerfile, dockerignore, config)
+    path = _workspace(tmp_path, dockerfile, dockerignore, config, package_json)
     result = lint_text(
         dockerfile,
         options=_options(code, path),
@@ -274,10 +283,10 @@ def test_sections(code: str) -> None:
         section = doc.sections.get(title)
         if section is None:
             continue
-        # Bad and Good may carry the build context's .dockerignore and a layerwise.toml.
-        # Fixed may show the .dockerignore a fix creates or completes.
+        # Bad and Good may carry the build context's .dockerignore, package.json (json)
+        # and a layerwise.toml. Fixed may show the .dockerignore a fix creates or completes.
         allowed = (
-            {"dockerfile", "dockerignore", "toml"}
+            {"dockerfile", "dockerignore", "toml", "json"}
             if title != "Fixed"
             else {"dockerfile", "dockerignore"}
         )

@@ -672,3 +672,13 @@ def test_placeholders_are_linked_and_the_rest_is_escaped() -> None:
     assert edit.new_text == "RUN adduser app && echo ${HOME} \\ app-data app"
     assert edit.snippet == "RUN adduser ${1:app} && echo \\${HOME\\} \\\\ app-data ${1:app}"
     assert with_placeholders(Edit(0, 0, "USER node"), ("app",)).snippet is None
+
+
+def test_source_before_install_cargo_build_is_no_dependency_install() -> None:
+    # cargo build compiles the crate's own sources: no dependency-only step to move up.
+    assert (
+        findings("FROM rust:1\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n", "LW501") == []
+    )
+    text = "FROM rust:1\nWORKDIR /app\nCOPY . .\nRUN cargo fetch\nRUN cargo build --release\n"
+    (finding,) = findings(text, "LW501")
+    assert "stub src/main.rs" in finding.message

@@ -26,7 +26,7 @@ MANIFESTS = {
     "composer": "composer.json composer.lock",
     "maven": "pom.xml",
     "gradle": "build.gradle settings.gradle (or the .kts files)",
-    "cargo": "Cargo.toml Cargo.lock",
+    "cargo": "Cargo.toml Cargo.lock (and a stub src/main.rs, which cargo fetch needs)",
 }
 
 
@@ -81,7 +81,9 @@ def dependency_install(command: ShellCommand) -> str | None:
         return "maven"
     if program in ("gradle", "gradlew") and "dependencies" in args:
         return "gradle"
-    if program == "cargo" and sub in ("fetch", "build"):
+    # Only ``cargo fetch`` needs nothing but the manifests; ``cargo build`` compiles the
+    # crate's own sources, so there is no dependency-only step to move it before.
+    if program == "cargo" and sub == "fetch":
         return "cargo"
     return None
 
@@ -98,7 +100,7 @@ def _installs(ctx: LintContext, ins: Instruction) -> list[tuple[ShellCommand, st
 # ecosystem -> what to copy before the install, for the reorder fix. ``lock*`` globs
 # match nothing without failing the build (BuildKit allows empty wildcards in COPY).
 # Missing: installs that need the source itself (poetry/uv installing the project,
-# composer scripts, gradle and cargo builds).
+# composer scripts, gradle) and cargo fetch (it needs a src/main.rs or lib.rs stub).
 _FIRST_COPY = {
     "npm": "package.json package-lock.json*",
     "yarn": "package.json yarn.lock*",

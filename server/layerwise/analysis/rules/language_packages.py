@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import append_to_run, cache_mount_alternative
+from ..facts import clean_path
 from ..rule import Edit, Fix, Rule, Severity, Violation
 from ..shellfacts import placed_commands
-from .context import copy_sources
+from .context import copy_sources, copy_sources_dest
 
 # -- RUN instructions and the tool invocations in them ------------------------------
 
@@ -345,43 +348,161 @@ def _before(ctx: LintContext, stage: Stage, ins: Instruction) -> Iterator[Instru
             yield other
 
 
-def _maybe_copied(ctx: LintContext, run: _Run, names: tuple[str, ...]) -> bool | None:
-    """Whether COPY/ADD before the RUN may have brought one of ``names``.
+def _landing(ctx: LintContext, ins: Instruction) -> str | None:
+    """The absolute destination of a COPY/ADD, ``None`` when unknown."""
+    dest = copy_sources_dest(ins)
+    value = ctx.resolve(ins, dest) if dest is not None else None
+    if value is None:
+        return None
+    if not value.startswith("/"):
+        base = ctx.workdir_at(ins)
+        if base is None:
+            return None
+        value = posixpath.join(base, value)
+    return clean_path(value)
 
-    ``True``: a source names one of them (or a glob matches one); ``False``: every
-    source is a literal file and none is one of them; ``None``: some source is a
-    directory, a variable, another stage or image, so anything may have come in.
+
+def _below(directory: str, ancestor: str) -> bool:
+    return ancestor == "/" or directory == ancestor or directory.startswith(ancestor + "/")
+
+
+@dataclass(frozen=True)
+class _Copied:
+    """What COPY/ADD before a RUN brought into the directory an install runs in."""
+
+    #: ``True``: a source names one of the files (or a glob matches one); ``False``:
+    #: certainly none of them; ``None``: a directory, a variable, another stage or image
+    #: may have brought one.
+    status: bool | None
+    #: The build-context folder (relative) the files came from, when known: the folder
+    #: of the named file, or the folder a directory copy took the install folder from.
+    origin: str | None = None
+
+
+def _copied(
+    ctx: LintContext, run: _Run, names: tuple[str, ...], where: str | None = None
+) -> _Copied:
+    """Whether COPY/ADD before the RUN may have brought one of ``names`` into ``where``
+    (the absolute directory the install runs in; ``None``: anywhere).
+
+    A copy whose destination is known and cannot be ``where`` is left out: ``COPY lib
+    /app/lib`` brings nothing into ``/app`` itself.
     """
     if run.owner is not run.ins:
-        return None
+        return _Copied(None)
     unknown = False
+    origin: str | None = None
     for other in _before(ctx, run.stage, run.ins):
         if other.keyword not in ("COPY", "ADD"):
             continue
-        if other.flag("from") is not None or other.heredocs:
-            unknown = True
-            continue
-        for token in copy_sources(other):
-            value = ctx.resolve(other, token.value)
-            if value is None or "://" in value or value.endswith("/"):
+        land = _landing(ctx, other) if where is not None else None
+        dest = copy_sources_dest(other) or ""
+        sources = copy_sources(other)
+        into = dest.endswith("/") or len(sources) > 1
+        from_context = other.flag("from") is None and not other.heredocs
+        if other.heredocs and not sources:
+            if land is None or land == where or posixpath.dirname(land) == where:
                 unknown = True
+            continue
+        for token in sources:
+            value = ctx.resolve(other, token.value)
+            base = value.rstrip("/").rsplit("/", 1)[-1] if value is not None else ""
+            folder_like = (
+                value is None
+                or not from_context
+                or "://" in value
+                or value.endswith("/")
+                or (other.keyword == "ADD" and bool(_ARCHIVE.search(value)))
+                or (bool(_GLOB.search(value)) and not _GLOB.search(base))
+                or ("." not in base.lstrip(".") and base not in _KNOWN_DOTFILES)
+            )
+            if folder_like:
+                # Its content lands in the destination (a file would land there too).
+                if land is None or where is None or _below(where, land):
+                    unknown = True
+                    if value is not None and from_context and land is not None and where:
+                        rest = posixpath.relpath(where, land)
+                        origin = clean_path(posixpath.join(value, rest))
                 continue
-            if other.keyword == "ADD" and _ARCHIVE.search(value):
-                unknown = True  # ADD unpacks it
-                continue
-            base = value.rsplit("/", 1)[-1]
-            if any(fnmatch.fnmatchcase(name, base) for name in names):
-                return True
-            if _GLOB.search(value) and not _GLOB.search(base):
-                unknown = True  # a glob in the directory part: any file name may follow
-            elif "." not in base.lstrip(".") and base not in _KNOWN_DOTFILES:
-                unknown = True  # may be a directory
-    return None if unknown else False
+            assert value is not None
+            named = [base]
+            if land is not None and where is not None:
+                if into:
+                    if land != where:
+                        continue
+                elif land != where and posixpath.dirname(land) != where:
+                    continue
+                elif land != where:
+                    named = [posixpath.basename(land)]  # copied under another name
+            if any(fnmatch.fnmatchcase(name, n) for name in names for n in named):
+                return _Copied(True, clean_path(posixpath.dirname(value) or "."))
+    return _Copied(None if unknown else False, origin)
 
 
-def _lock_missing(ctx: LintContext, run: _Run, manifest: str, locks: tuple[str, ...]) -> bool:
+def _maybe_copied(
+    ctx: LintContext, run: _Run, names: tuple[str, ...], where: str | None = None
+) -> bool | None:
+    """:func:`_copied`'s status."""
+    return _copied(ctx, run, names, where).status
+
+
+def _install_dir(ctx: LintContext, call: _Call, *options: str) -> str | None:
+    """The absolute directory the call runs in: the WORKDIR, a ``cd`` before it in the
+    RUN, or one of ``options`` (``--prefix``, ``--cwd``); ``None`` when unknown."""
+    run = call.run
+    if run.owner is not run.ins:
+        return None
+    where = ctx.workdir_at(run.ins)
+    for command in run.commands:
+        if command is call.command:
+            break
+        if command.program == "cd":
+            args = [w.value for w in command.arguments if not w.value.startswith("-")]
+            target = ctx.resolve(run.owner, args[0]) if len(args) == 1 else None
+            if target is None or target.startswith("~"):
+                where = None
+            elif target.startswith("/"):
+                where = clean_path(target)
+            elif where is not None:
+                where = clean_path(posixpath.join(where, target))
+        elif command.program in ("pushd", "popd"):
+            where = None
+    for name in options:
+        given = call.option(name)
+        if given is not None:
+            value = ctx.resolve(run.owner, given)
+            if value is None or not value.startswith("/"):
+                if value is None or where is None:
+                    return None
+                value = posixpath.join(where, value)
+            where = clean_path(value)
+    return where
+
+
+def _lock_missing(
+    ctx: LintContext, run: _Run, manifest: str, locks: tuple[str, ...], where: str | None = None
+) -> bool:
     """The manifest was copied on its own, with certainly no lock file."""
-    return _maybe_copied(ctx, run, locks) is False and bool(_maybe_copied(ctx, run, (manifest,)))
+    return _maybe_copied(ctx, run, locks, where) is False and bool(
+        _maybe_copied(ctx, run, (manifest,), where)
+    )
+
+
+def _context_file(ctx: LintContext, origin: str | None, name: str) -> Path | None:
+    """``origin/name`` in the build context, when the project around the Dockerfile can
+    be read and has it (looked up in the Dockerfile's folder, then its parents inside
+    the project: the context root may be any of them)."""
+    if origin is None or ctx.path is None or ctx.project is None:
+        return None
+    if getattr(ctx.project, "root", None) is None:
+        return None  # no project boundary: never read outside one
+    relative = clean_path(posixpath.join(origin, name))
+    if relative.startswith(("/", "..")):
+        return None
+    try:
+        return ctx.project.find_upward(ctx.path.parent, (relative,))
+    except OSError:
+        return None
 
 
 # -- Python: pip, uv, poetry ----------------------------------------------------------
@@ -446,6 +567,7 @@ def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
+        flagged: list[tuple[_Call, _Cache]] = []
         for call in _pip_installs(run):
             if call.has("--no-cache-dir"):
                 continue
@@ -466,14 +588,34 @@ def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if _runs_subcommand(run, "pip", "cache") or _runs_subcommand(run, "pip3", "cache"):
                 continue
-            yield Violation(
-                call.span,
-                f"'{call.text}' keeps every downloaded package in pip's cache "
-                "(~/.cache/pip), which ships in this layer; add --no-cache-dir, set "
-                "PIP_NO_CACHE_DIR=1 or mount a BuildKit cache on /root/.cache/pip",
-                Fix("Add --no-cache-dir", (_insert_flag(call, "--no-cache-dir"),)),
-                alternatives=_mount_instead(ctx, run, cache, "/root/.cache/pip"),
-            )
+            flagged.append((call, cache))
+        if not flagged:
+            continue
+        # One finding per RUN, on its first install; the fix adds the flag to each.
+        call, cache = flagged[0]
+        home = ctx.home_of(run.ins)
+        default = f"{home}/.cache/pip"
+        known = [d.rstrip("/") for d in cache.explicit if d]
+        if any(d is None for d in cache.explicit):
+            where = "pip's cache directory"
+        elif known:
+            where = known[0]
+        elif home.startswith("\0"):
+            where = "the user's ~/.cache/pip"
+        else:
+            where = default
+        if home != "/root":
+            # A cache mount belongs to root unless its uid says otherwise.
+            where += " with uid= set to the user's id"
+        more = f" ({len(flagged)} pip installs in this RUN)" if len(flagged) > 1 else ""
+        yield Violation(
+            call.span,
+            f"'{call.text}' keeps every downloaded package in pip's cache "
+            f"(~/.cache/pip), which ships in this layer{more}; add --no-cache-dir, set "
+            f"PIP_NO_CACHE_DIR=1 or mount a BuildKit cache on {where}",
+            Fix("Add --no-cache-dir", tuple(_insert_flag(c, "--no-cache-dir") for c, _ in flagged)),
+            alternatives=_mount_instead(ctx, run, cache, default),
+        )
 
 
 _VERSION_SPEC = re.compile(r"===?|>=|<=|~=|!=|<|>|\s@\s|@")
@@ -585,8 +727,9 @@ def _uv_unlocked(ctx: LintContext) -> Iterator[Violation]:
                 "fail instead"
             )
             fix = None
-            if _lock_missing(ctx, run, "pyproject.toml", ("uv.lock",)):
-                message += "; copy uv.lock into the image before installing"
+            where = _install_dir(ctx, call, "--directory", "--project")
+            if _lock_missing(ctx, run, "pyproject.toml", ("uv.lock",), where):
+                message = _no_lock_message(call, "pyproject.toml", "uv.lock", "--locked")
             else:
                 fix = Fix("Add --locked", (_insert_flag(call, "--locked"),), safe=False)
             yield Violation(call.span, message, fix)
@@ -762,6 +905,19 @@ def _fallback(call: _Call) -> bool:
     return id(call.command) in call.run.conditional and _locked_install_in(call.run)
 
 
+_NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")
+
+
+def _package_json(ctx: LintContext, call: _Call) -> tuple[_Copied, Path | None]:
+    """What brought package.json into the folder the npm call runs in, and that
+    package.json in the build context when it can be read there."""
+    where = _install_dir(ctx, call, "--prefix")
+    manifest = _copied(ctx, call.run, ("package.json",), where)
+    if manifest.status is False:
+        return manifest, None
+    return manifest, _context_file(ctx, manifest.origin, "package.json")
+
+
 def _npm_ci(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.doc.stages, triggers=True):
         for call in _npm_calls(run):
@@ -770,15 +926,22 @@ def _npm_ci(ctx: LintContext) -> Iterator[Violation]:
             if call.option("--package-lock") == "false":
                 continue
             assert call.sub is not None
+            lock = _copied(ctx, run, _NPM_LOCKS, _install_dir(ctx, call, "--prefix"))
+            _, package = _package_json(ctx, call)
+            if package is not None:
+                # The build context can be read: without a lock file beside package.json
+                # 'npm ci' would fail the build.
+                if not any((package.parent / name).is_file() for name in _NPM_LOCKS):
+                    continue
+            elif lock.status is not True:
+                continue  # cannot tell whether the project has a lock file at all
             message = (
                 f"'npm {call.sub.value}' may resolve newer versions than package-lock.json "
                 "records and rewrites the lockfile; 'npm ci' installs exactly the locked tree "
                 "and fails when it disagrees with package.json"
             )
             fix = None
-            if _lock_missing(
-                ctx, run, "package.json", ("package-lock.json", "npm-shrinkwrap.json")
-            ):
+            if lock.status is False:
                 message += "; copy package-lock.json into the image before installing"
             else:
                 fix = Fix(
@@ -886,7 +1049,11 @@ def _build_follows(ctx: LintContext, call: _Call) -> bool:
             if ins is run.owner:
                 after = True
                 continue
-            if after and any(_runs_build_tooling(c) for c in ctx.commands(ins)):
+            if (
+                after
+                and ins.keyword == "RUN"
+                and any(_runs_build_tooling(c) for c in ctx.commands(ins))
+            ):
                 return True
     return False
 
@@ -913,6 +1080,30 @@ def _omits_dev(ctx: LintContext, call: _Call) -> bool:
     return _npm_config(env, "production")[0] or _npm_config(env, "omit")[0]
 
 
+def _dev_dependencies(ctx: LintContext, call: _Call) -> bool | None:
+    """The package.json the call installs, read from the build context, declares
+    devDependencies; ``None`` when it cannot be read."""
+    _, package = _package_json(ctx, call)
+    if package is None:
+        return None
+    try:
+        data = json.loads(package.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return bool(data.get("devDependencies"))
+
+
+def _downloads(ctx: LintContext, call: _Call) -> bool:
+    """The npm call certainly downloads packages: it names them, or it installs a
+    project whose package.json is copied by name or found in the build context."""
+    if not _npm_installs_project(call):
+        return True
+    manifest, package = _package_json(ctx, call)
+    return manifest.status is True or package is not None
+
+
 def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
@@ -924,6 +1115,10 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if _omits_dev(ctx, call):
                 continue
+            declared = _dev_dependencies(ctx, call)
+            build = _build_follows(ctx, call)
+            if declared is False or (declared is None and not build):
+                continue  # none declared, or package.json unread and nothing needs them
             major = _node_major(ctx, run.stage)
             flag = "--production" if major is not None and major < 15 else "--omit=dev"
             message = (
@@ -931,7 +1126,7 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
                 "definitions) and they ship in the final image"
             )
             fix = None
-            if _build_follows(ctx, call):
+            if build:
                 message += (
                     "; the build steps after it need them, so build in an earlier stage and "
                     f"install with {flag} in the final one"
@@ -944,12 +1139,15 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _npm_cache(ctx: LintContext) -> Iterator[Violation]:
+    if _dev_image(ctx):
+        return  # the image is a development environment: its size hardly matters
     for run in _runs(ctx, ctx.shipped_stages()):
         if ctx.is_windows(run.stage):
             continue
         calls = [
             c for c in _npm_calls(run)
             if c.sub is not None and (c.sub.value in _NPM_INSTALL or c.sub.value in _NPM_CI)
+            and _downloads(ctx, c)
         ]  # fmt: skip
         if not calls or _runs_subcommand(run, "npm", "cache"):
             continue
@@ -1038,6 +1236,17 @@ def _deliberate(value: str | None) -> bool:
     return value is None or value.lower() not in ("false", "0", "no", "off", "")
 
 
+def _no_lock_message(call: _Call, manifest: str, lock: str, flag: str) -> str:
+    """The message when the manifest is copied without its lock file: nothing is
+    rewritten, every build resolves the versions anew."""
+    return (
+        f"'{call.text}' runs with {manifest} but no {lock} in the image (the COPY before it "
+        f"brings {manifest} alone), so every build resolves the versions anew and may get "
+        f"others than the ones you tested; copy {lock} in before installing (commit one if "
+        f"the project has none) and add {flag}"
+    )
+
+
 def _yarn_frozen_lockfile(ctx: LintContext) -> Iterator[Violation]:
     flavor = _yarn_flavor(ctx)
     flag = "--immutable" if flavor == "berry" else "--frozen-lockfile"
@@ -1056,8 +1265,11 @@ def _yarn_frozen_lockfile(ctx: LintContext) -> Iterator[Violation]:
                 "--frozen-lockfile (Yarn 1) or --immutable (Yarn 2+) to fail instead"
             )
             fix = None
-            if _lock_missing(ctx, run, "package.json", ("yarn.lock",)):
-                message += "; copy yarn.lock into the image before installing"
+            where = _install_dir(ctx, call, "--cwd")
+            if _lock_missing(ctx, run, "package.json", ("yarn.lock",), where):
+                message = _no_lock_message(
+                    call, "package.json", "yarn.lock", "--frozen-lockfile (Yarn 1) or --immutable"
+                )
             else:
                 fix = Fix(f"Add {flag}", (_insert_flag(call, flag),), safe=False)
             yield Violation(call.span, message, fix)
@@ -1124,8 +1336,11 @@ def _pnpm_frozen_lockfile(ctx: LintContext) -> Iterator[Violation]:
                 "--frozen-lockfile to fail instead"
             )
             fix = None
-            if _lock_missing(ctx, run, "package.json", ("pnpm-lock.yaml",)):
-                message += "; copy pnpm-lock.yaml into the image before installing"
+            where = _install_dir(ctx, call, "-C", "--dir")
+            if _lock_missing(ctx, run, "package.json", ("pnpm-lock.yaml",), where):
+                message = _no_lock_message(
+                    call, "package.json", "pnpm-lock.yaml", "--frozen-lockfile"
+                )
             else:
                 fix = Fix(
                     "Add --frozen-lockfile",
