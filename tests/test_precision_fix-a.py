@@ -102,3 +102,12 @@ def test_entrypoint_script_outside_the_project_is_not_read(tmp_path: Path) -> No
 )
 def test_root_user_exemptions(text: str, count: int) -> None:
     assert len(findings(text, "LW202")) == count
+
+
+# -- LW103 non-slim-base-image ------------------------------------------------------------------
+
+
+def test_non_slim_message_from_image_facts() -> None:
+    (finding,) = findings('FROM python:3.12\nCMD ["python", "a.py"]\n', "LW103")
+    assert "buildpack-deps" in finding.message and "compilers" in finding.message
+    assert findings('FROM debian:bookworm\nRUN apt-get update\nCMD ["sockd"]\n', "LW103") == []
