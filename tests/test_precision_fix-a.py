@@ -111,3 +111,43 @@ def test_non_slim_message_from_image_facts() -> None:
     (finding,) = findings('FROM python:3.12\nCMD ["python", "a.py"]\n', "LW103")
     assert "buildpack-deps" in finding.message and "compilers" in finding.message
     assert findings('FROM debian:bookworm\nRUN apt-get update\nCMD ["sockd"]\n', "LW103") == []
+
+
+# -- LW101 untagged-base-image / LW102 latest-base-image ----------------------------------------
+
+
+def test_untagged_message_from_a_variable_is_balanced() -> None:
+    (finding,) = findings("ARG IMG=alpine\nFROM ${IMG}\nRUN true\n", "LW101")
+    assert "'${IMG}' (= 'alpine') has no tag" in finding.message
+
+
+def test_digest_only_images() -> None:
+    # distroless has no version tags: nothing to ask for unless the file pins digests
+    assert findings("FROM gcr.io/distroless/static\nCOPY app /\n", "LW101") == []
+    text = "FROM golang:1.22@sha256:abcd AS build\nFROM gcr.io/distroless/static\nCOPY app /\n"
+    (finding,) = findings(text, "LW101")
+    assert "digest" in finding.message and ":<version>" not in finding.message
+    # rolling distributions
+    assert findings("FROM kalilinux/kali-rolling:latest\nRUN true\n", "LW102") == []
+    assert findings("FROM archlinux\nRUN true\n", "LW101") == []
+    # the name carries the major version
+    assert findings("FROM redhat/ubi9-minimal\nRUN true\n", "LW101") == []
+    assert findings("FROM registry.access.redhat.com/ubi9/ubi\nRUN true\n", "LW101") == []
+    assert len(findings("FROM ubuntu\nRUN true\n", "LW101")) == 1
+    assert len(findings("FROM centos:latest\nRUN true\n", "LW102")) == 1
+
+
+def test_stage_selected_only_by_a_non_default_arg() -> None:
+    text = (
+        "ARG TYPE=alpine\n"
+        "FROM alpine AS base-alpine\n"
+        "FROM rockylinux AS base-rhel\n"
+        "FROM base-${TYPE} AS base\n"
+        "RUN true\n"
+    )
+    lines = [text[: f.span.start].count("\n") + 1 for f in findings(text, "LW101")]
+    assert lines == [2]
+    # a stage that is also named elsewhere is built anyway
+    text += "COPY --from=base-rhel /etc/os-release /\n"
+    lines = [text[: f.span.start].count("\n") + 1 for f in findings(text, "LW101")]
+    assert lines == [2, 3]
