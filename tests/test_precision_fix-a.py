@@ -151,3 +151,23 @@ def test_stage_selected_only_by_a_non_default_arg() -> None:
     text += "COPY --from=base-rhel /etc/os-release /\n"
     lines = [text[: f.span.start].count("\n") + 1 for f in findings(text, "LW101")]
     assert lines == [2, 3]
+
+
+# -- LW801 shell-form-cmd -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        # BusyBox ash execs a single simple command of sh -c: it is PID 1
+        ("FROM alpine:3.20\nCMD aria2c --conf-path=/etc/aria2.conf\n", 0),
+        ('FROM python:3.12-alpine\nENTRYPOINT locust --host="http://${H}" 2>&1\n', 0),
+        # two commands: ash still keeps the shell for the first
+        ("FROM alpine:3.20\nCMD cd /app && ./server\n", 1),
+        ("FROM alpine:3.20\nCMD server | tee /log\n", 1),
+        # Debian's dash never execs
+        ("FROM debian:bookworm\nCMD sockd -f /etc/sockd.conf\n", 1),
+    ],
+)
+def test_shell_form_on_busybox(text: str, count: int) -> None:
+    assert len(findings(text, "LW801")) == count
