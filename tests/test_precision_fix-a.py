@@ -171,3 +171,15 @@ def test_stage_selected_only_by_a_non_default_arg() -> None:
 )
 def test_shell_form_on_busybox(text: str, count: int) -> None:
     assert len(findings(text, "LW801")) == count
+
+
+# -- LW802 runtime-as-pid1 ----------------------------------------------------------------------
+
+
+def test_django_runserver_handles_sigterm() -> None:
+    text = (
+        'FROM python:3.12-slim\nCOPY . /app\nCMD ["python3", "manage.py", "runserver", "0:8000"]\n'
+    )
+    assert findings(text, "LW802") == []
+    text = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python3", "server.py"]\n'
+    assert len(findings(text, "LW802")) == 1

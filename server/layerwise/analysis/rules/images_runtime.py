@@ -624,6 +624,12 @@ def _no_init(ctx: LintContext) -> Iterator[Violation]:
         return
     if main.implicit is None and len(main.argv) < 2:
         return  # the bare interpreter: an interactive REPL (the official images' default)
+    words = [t.value for t in main.argv[1:]]
+    if any(
+        w.rsplit("/", 1)[-1] == "manage.py" and "runserver" in words[i + 1 :]
+        for i, w in enumerate(words)
+    ):
+        return  # Django's autoreloader handles SIGTERM and waits for its child
     if program == "java":
         problem = (
             "the JVM handles SIGTERM itself, but nothing reaps the zombie processes of any "
@@ -720,7 +726,7 @@ RULES = (
          "base-image", _scratch_certs),
     Rule("LW802", "runtime-as-pid1",
          "Node, Python or Java runs as PID 1 without an init process", Severity.INFO,
-         "runtime", _no_init),
+         "runtime", _no_init, default_enabled=False),
     Rule("LW803", "package-manager-as-pid1", "npm, yarn or pnpm is the container's main process",
          Severity.WARNING, "runtime", _package_manager_pid1),
     Rule("LW804", "missing-healthcheck", "The final stage exposes a port but has no HEALTHCHECK",
