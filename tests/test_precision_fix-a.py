@@ -183,3 +183,17 @@ def test_django_runserver_handles_sigterm() -> None:
     assert findings(text, "LW802") == []
     text = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python3", "server.py"]\n'
     assert len(findings(text, "LW802")) == 1
+
+
+# -- LW105 toolchain-final-stage ----------------------------------------------------------------
+
+
+def test_toolchain_final_after_a_separate_build_stage() -> None:
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk:9.0 AS build\nRUN dotnet publish -o /out\n"
+        "FROM mcr.microsoft.com/dotnet/sdk:9.0\nCOPY --from=build /out /app\n"
+        'ENTRYPOINT ["/app/tool"]\n'
+    )
+    assert findings(text, "LW105") == []
+    single = 'FROM golang:1.22\nCOPY . /src\nRUN go build -o /app ./...\nCMD ["/app"]\n'
+    assert len(findings(single, "LW105")) == 1

@@ -17,6 +17,7 @@ from ..context import LintContext
 from ..facts import ImageRef
 from ..images import image_facts
 from ..rule import Related, Rule, Severity, Violation
+from ..stages import copy_from
 from .context import copy_sources
 
 # -- shared ------------------------------------------------------------------------------
@@ -340,6 +341,14 @@ def _toolchain_final(ctx: LintContext) -> Iterator[Violation]:
     copied = _copies_application(ctx, stage)
     if copied is None:
         return  # nothing of an application is copied in: a toolchain image in its own right
+    if any(
+        ins.keyword == "COPY" and isinstance(copy_from(ctx, ins), Stage)
+        for member in _chain_root_first(ctx, stage)
+        for ins in member.instructions
+    ):
+        # Already built in a separate stage and copied onto the toolchain on purpose (a
+        # tool that needs the SDK at run time, e.g. pwsh in dotnet/sdk): cannot tell.
+        return
     shown = info.resolved_base or stage.base.value
     instead = toolchain.instead
     jre = _jre_tag(image)
