@@ -145,7 +145,7 @@ def test_no_user_finding_when_not_applicable() -> None:
 
 
 def test_root_user_last() -> None:
-    text = "FROM debian:12\nUSER app\nRUN make\nUSER root\n"
+    text = 'FROM debian:12\nUSER app\nRUN make\nUSER root\nCMD ["app"]\n'
     assert spans(text, "LW202") == ["root"]
     assert findings("FROM debian:12\nUSER 0:0\nUSER app\n", "LW202") == []
 
@@ -583,7 +583,9 @@ def test_values_resolve_through_arg_and_env() -> None:
     assert findings("FROM debian:12\nWORKDIR $UNKNOWN_FROM_BASE\n", "LW904") == []
     assert spans("FROM debian:12\nARG F=notes.txt\nADD $F /notes.txt\n", "LW701") == ["ADD"]
     assert findings("FROM debian:12\nARG F=bundle.tar.gz\nADD $F /opt/\n", "LW701") == []
-    assert spans("FROM debian:12\nENV RUNAS=root\nUSER $RUNAS\n", "LW202") == ["$RUNAS"]
+    assert spans('FROM debian:12\nENV RUNAS=root\nUSER $RUNAS\nCMD ["app"]\n', "LW202") == [
+        "$RUNAS"
+    ]
     text = "FROM debian:12 AS build\nFROM debian:12\nARG SRC=build\nCOPY --from=$SRC /a /a\n"
     assert findings(text, "LW905") == []
 

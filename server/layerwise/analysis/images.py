@@ -57,7 +57,9 @@ class ImageFacts:
     base_for_builds: bool = False
     #: How this variant differs from its slim one, when it has one.
     slim_difference: str | None = None
-    #: Notes on pinning: "digest" when the publisher has no version tags (distroless).
+    #: Notes on pinning: "digest" when the publisher has no version tags (distroless,
+    #: rolling distributions); "name" when the image name carries the major version and
+    #: the untagged reference floats within it on purpose (``redhat/ubi9-minimal``).
     pin_by: str = "tag"
     #: The table matched at least one image-specific entry.
     known: bool = False
@@ -122,6 +124,11 @@ TABLE: tuple[_Entry, ...] = (
        package_manager="microdnf"),
     _e("redhat/ubi*-micro registry.access.redhat.com/ubi*-micro registry.access.redhat.com/ubi*/ubi-micro",
        package_manager=None),
+    _e("redhat/ubi[0-9]* registry.access.redhat.com/ubi[0-9]*", pin_by="name"),
+    # rolling distributions: no release to name, only a digest pins them
+    _e("kalilinux/kali-rolling parrotsec/* archlinux archlinux/* opensuse/tumbleweed",
+       pin_by="digest"),
+    _e("fedora", r"^rawhide$", pin_by="digest"),
     _e("amazonlinux", os="rhel", shell=True, package_manager="dnf"),
     _e("amazonlinux", r"^2($|\.0)", package_manager="yum"),
     _e("photon", os="photon", shell=True, package_manager="tdnf"),

@@ -15,7 +15,9 @@ from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
 from ..context import LintContext
 from ..facts import ImageRef
+from ..images import image_facts
 from ..rule import Related, Rule, Severity, Violation
+from ..stages import copy_from
 from .context import copy_sources
 
 # -- shared ------------------------------------------------------------------------------
@@ -153,6 +155,11 @@ def _non_slim(ctx: LintContext) -> Iterator[Violation]:
     slim = _slim_tag(image)
     if slim is None or image.tag is None:
         return
+    difference = image_facts(image).slim_difference
+    if difference is None or not image_facts(image).compilers:
+        # debian:<release> vs -slim: docs, man pages and locales (tens of MB, the same
+        # packages and CVEs): not worth a finding, see the rule's doc.
+        return
     tag = image.tag
     full = f"{image.full_name}:{tag}"
     suggestion = f"{image.full_name}:{slim}"
@@ -160,16 +167,15 @@ def _non_slim(ctx: LintContext) -> Iterator[Violation]:
         yield Violation(
             stage.base.span,
             f"The final stage builds on '{full}' (through stage '{stage.base.value}'), the full "
-            f"Debian variant with compilers and hundreds of packages the runtime does not use; "
-            f"base the final stage on '{suggestion}' and copy the build output into it",
+            f"variant with {difference} that the runtime does not use; base the final stage on "
+            f"'{suggestion}' and copy the build output into it",
         )
         return
     token = stage.base
     yield Violation(
         token.span,
-        f"'{full}' is the full Debian variant: compilers, headers and hundreds of packages the "
-        f"application does not need, several times the size and CVE count of '{suggestion}'. "
-        "Use the slim variant for the final stage",
+        f"'{full}' is the full variant, with {difference} that the application does not need "
+        f"at run time; '{suggestion}' leaves them out. Use the slim variant for the final stage",
     )
 
 
@@ -335,6 +341,14 @@ def _toolchain_final(ctx: LintContext) -> Iterator[Violation]:
     copied = _copies_application(ctx, stage)
     if copied is None:
         return  # nothing of an application is copied in: a toolchain image in its own right
+    if any(
+        ins.keyword == "COPY" and isinstance(copy_from(ctx, ins), Stage)
+        for member in _chain_root_first(ctx, stage)
+        for ins in member.instructions
+    ):
+        # Already built in a separate stage and copied onto the toolchain on purpose (a
+        # tool that needs the SDK at run time, e.g. pwsh in dotnet/sdk): cannot tell.
+        return
     shown = info.resolved_base or stage.base.value
     instead = toolchain.instead
     jre = _jre_tag(image)
@@ -619,6 +633,12 @@ def _no_init(ctx: LintContext) -> Iterator[Violation]:
         return
     if main.implicit is None and len(main.argv) < 2:
         return  # the bare interpreter: an interactive REPL (the official images' default)
+    words = [t.value for t in main.argv[1:]]
+    if any(
+        w.rsplit("/", 1)[-1] == "manage.py" and "runserver" in words[i + 1 :]
+        for i, w in enumerate(words)
+    ):
+        return  # Django's autoreloader handles SIGTERM and waits for its child
     if program == "java":
         problem = (
             "the JVM handles SIGTERM itself, but nothing reaps the zombie processes of any "
@@ -715,7 +735,7 @@ RULES = (
          "base-image", _scratch_certs),
     Rule("LW802", "runtime-as-pid1",
          "Node, Python or Java runs as PID 1 without an init process", Severity.INFO,
-         "runtime", _no_init),
+         "runtime", _no_init, default_enabled=False),
     Rule("LW803", "package-manager-as-pid1", "npm, yarn or pnpm is the container's main process",
          Severity.WARNING, "runtime", _package_manager_pid1),
     Rule("LW804", "missing-healthcheck", "The final stage exposes a port but has no HEALTHCHECK",

@@ -9,6 +9,7 @@ from ...syntax.model import Instruction, Stage
 from ..context import LintContext
 from ..edits import stage_shell_is_posix
 from ..rule import Edit, Fix, Rule, Severity, Violation
+from ..stages import stage_facts
 
 # Characters whose meaning depends on a shell (expansion, globbing, grouping).
 _SHELL_CHARS = set("$`*?[]{}~<>|&;()#!\\\n")
@@ -90,6 +91,25 @@ def exec_in_shell(ctx: LintContext, ins: Instruction) -> str | None:
     return json.dumps(["/bin/sh", "-c", args[:at] + "exec " + args[at:]], ensure_ascii=False)
 
 
+def _busybox_execs(ctx: LintContext, stage: Stage, ins: Instruction) -> bool:
+    """BusyBox ash (Alpine, BusyBox) runs ``sh -c`` with EV_EXIT: a single simple
+    command, redirections included, is exec'd and becomes PID 1, so it does get
+    SIGTERM. Debian's dash and bash keep the shell as PID 1."""
+    facts = stage_facts(ctx, stage)
+    if not (facts.busybox or facts.os == "alpine"):
+        return False
+    script = ins.shell
+    if script is None or script.error or len(script.commands) != 1:
+        return False
+    command = script.commands[0]
+    return (
+        command.program_index() is not None
+        and command.separator is None
+        and command.preceded_by not in ("|", "|&", "&", "(", ")")
+        and command.program not in ("if", "for", "while", "case", "until", "{")
+    )
+
+
 def _shell_form(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         if ctx.is_windows(stage):
@@ -99,6 +119,8 @@ def _shell_form(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if _explicit_shell(ctx, stage, ins):
                 continue  # a SHELL instruction makes the shell wrapper deliberate
+            if _busybox_execs(ctx, stage, ins):
+                continue
             fix = None
             converted = exec_form(ctx, ins)
             posix = ctx.doc.escape == "\\" and stage_shell_is_posix(ctx, ins)
