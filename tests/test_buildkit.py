@@ -127,9 +127,14 @@ def test_expose_valid_and_protocol_casing() -> None:
 def test_multiple_cmd_keeps_the_last() -> None:
     text = 'FROM debian:12\n# old\nCMD ["a"]\nRUN make\nCMD ["b"]\nFROM debian:12\nCMD ["c"]\n'
     assert spans(text, "LW805") == ["CMD"]
+    # The user's comment stays (it now sits above RUN); only the instruction goes.
     assert (
-        fixed(text, "LW805") == 'FROM debian:12\nRUN make\nCMD ["b"]\nFROM debian:12\nCMD ["c"]\n'
+        fixed(text, "LW805")
+        == 'FROM debian:12\n# old\nRUN make\nCMD ["b"]\nFROM debian:12\nCMD ["c"]\n'
     )
+    # A pragma above the removed instruction goes with it: it would apply to RUN.
+    pragma = 'FROM debian:12\n# note\n# hadolint ignore=DL3025\nCMD a\nRUN make\nCMD ["b"]\n'
+    assert fixed(pragma, "LW805") == 'FROM debian:12\n# note\nRUN make\nCMD ["b"]\n'
 
 
 def test_legacy_key_value_fix_keeps_the_value() -> None:

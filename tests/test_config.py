@@ -92,7 +92,7 @@ def test_hadolint_yaml_maps_through_aliases(tmp_path: Path) -> None:
         and config.allow_pragmas is False
     )
     options = config.lint_options(tmp_path / "Dockerfile")
-    text = "FROM ubuntu\n# hadolint ignore=DL3006\nFROM debian\nADD a /a\n"
+    text = "FROM ubuntu\nRUN make\n# hadolint ignore=DL3006\nFROM debian\nADD a /a\n"
     result = lint_text(text, options=options)
     assert {f.code for f in result.findings} >= {"LW101"}
     assert "LW701" not in {f.code for f in result.findings}

@@ -237,3 +237,54 @@ def test_purpose_policy() -> None:
     assert applies("LW201", PRODUCTION) and not applies("LW201", DEV)
     assert applies("LW301", DEV) and applies("LW603", DEV) and not applies("LW604", DEV)
     assert not applies("LW001", FIXTURE)
+
+
+@pytest.mark.parametrize(
+    ("name", "dev"),
+    [("dev", True), ("dev-envs", True), ("debug", True), ("development", True),
+     ("test", True), ("unit-test", True), ("test-base-alpine", True), ("e2e", True),
+     ("devices", False), ("latest", False), ("contest", False), ("build", False)],
+)  # fmt: skip
+def test_dev_and_test_stage_names(name: str, dev: bool) -> None:
+    from layerwise.analysis.purpose import dev_stages
+
+    doc = parse(f"FROM alpine:3.22 AS {name}\nRUN true\n")
+    assert bool(dev_stages(doc)) is dev
+
+
+def test_stages_that_only_arrange_files() -> None:
+    from layerwise.analysis.stages import moves_files_only
+
+    ctx = context(
+        "FROM alpine AS layout\nRUN mkdir -p /out/a && ln -s a /out/b\n"
+        "FROM alpine AS tools\nRUN apk add --no-cache git\n"
+        "FROM alpine AS base\nCOPY x /x\n"
+        "FROM base AS built\nRUN make\n"
+        "FROM alpine\nCOPY --from=layout /out /out\n"
+    )
+    layout, tools, base, built, final = ctx.doc.stages
+    assert moves_files_only(ctx, layout) is True
+    assert moves_files_only(ctx, tools) is False
+    # base runs nothing itself, but a stage built FROM it runs make on it
+    assert moves_files_only(ctx, base) is False
+    text = ctx.doc.text
+    lines = [
+        text.count("\n", 0, f.span.start) + 1 for f in lint_text(text).findings if f.code == "LW101"
+    ]
+    # tools, base and the final stage (it ships, so its base matters however little it
+    # runs); not layout, a helper stage that only arranges files
+    assert lines == [3, 5, 9]
+
+
+def test_helper_stage_files_copied_out() -> None:
+    from layerwise.analysis.stages import moves_files_only
+
+    ctx = context(
+        "FROM alpine AS releaser\nARG TARGETOS\nRUN mkdir -p /out/$TARGETOS && cp /x /out/$TARGETOS/\n"
+        "FROM alpine AS certs\n"
+        "FROM scratch\nCOPY --from=releaser /out/$TARGETOS /\nCOPY --from=certs /etc/ssl /etc/ssl\n"
+    )
+    releaser, certs, _ = ctx.doc.stages
+    assert moves_files_only(ctx, releaser) is True
+    # what is copied out of certs is the base image's own files: its version matters
+    assert moves_files_only(ctx, certs) is False

@@ -695,7 +695,7 @@ def test_yarn_cache_silent(body: str) -> None:
 
 
 def test_yarn_cache_only_shipped_stages() -> None:
-    text = "FROM node:20 AS test\nRUN yarn install\nRUN yarn test\nFROM nginx:1.27\n"
+    text = "FROM node:20 AS build\nRUN yarn install\nRUN yarn test\nFROM nginx:1.27\n"
     assert findings(text, "LW646") == []
     assert spans(text, "LW645") == ["yarn install"]  # reproducibility matters in every stage
 

@@ -13,6 +13,7 @@ from ..syntax.model import Instruction, Stage
 from ..syntax.shell import ShellScript
 from .context import LintContext
 from .rule import Edit, Fix
+from .suppression import parse_pragma
 
 # Builtins whose effect carries over to later commands of the same shell: merging
 # a RUN that uses them into the next one would change what the next one does.
@@ -203,13 +204,23 @@ def cache_mount_alternative(
 
 
 def delete_instruction(ctx: LintContext, ins: Instruction) -> Edit:
-    """Delete whole lines of ``ins`` (and its attached comments)."""
+    """Delete the whole lines of ``ins`` and the suppression pragmas directly above it
+    (``# layerwise: ignore=…``, ``# hadolint ignore=…``, ``# check=…``), which would
+    otherwise apply to the next instruction. Other comments stay: they are the user's."""
     source = ctx.doc.source
-    first = ins.comments[0].span.start if ins.comments else ins.span.start
+    first = ins.span.start
+    for comment in reversed(ins.comments):
+        pragma = parse_pragma(comment.text)
+        if (pragma is None or pragma.scope != "next") and not _CHECK_COMMENT.match(comment.text):
+            break
+        first = comment.span.start
     start = source.line_start(source.line_of(first))
     last_line = source.line_of(ins.span.end)
     end = source.line_start(last_line + 1) if last_line + 1 < source.line_count else len(ctx.text)
     return Edit(start, end, "")
+
+
+_CHECK_COMMENT = re.compile(r"^check\s*=", re.IGNORECASE)
 
 
 def add_syntax_directive(ctx: LintContext) -> Edit:

@@ -37,9 +37,12 @@ _DEV_NAME = re.compile(
     re.IGNORECASE,
 )
 _OVERRIDE = re.compile(r"layerwise:\s*purpose\s*=\s*(\w+)", re.IGNORECASE)
-#: Stage names that mark a development or debugging image, e.g. Docker Dev Environments'
-#: ``dev-envs``.
-DEV_STAGE = re.compile(r"^(?:dev|devel|develop|development|dev-envs?|debug|devcontainer)(?:$|[-_])")
+#: Stage names that mark a development, debugging or test image (Docker Dev
+#: Environments' ``dev-envs``, a ``test`` stage CI builds with ``--target``).
+DEV_STAGE = re.compile(
+    r"^(?:dev|devel|develop|development|dev-envs?|debug|devcontainer)(?:$|[-_])"
+    r"|(?:^|[-_])(?:test|tests|testing|e2e)(?:$|[-_])"
+)
 
 
 def path_purpose(path: PurePath | None, siblings: frozenset[str] = frozenset()) -> str:
@@ -126,4 +129,4 @@ def _devcontainer_beside(folder: Path) -> frozenset[str]:
 
 def dev_stages(doc: Dockerfile) -> list[Stage]:
     """Stages named as development or debugging images (``dev``, ``debug``, ``dev-envs``)."""
-    return [s for s in doc.stages if s.name is not None and DEV_STAGE.match(s.name)]
+    return [s for s in doc.stages if s.name is not None and DEV_STAGE.search(s.name)]

@@ -28,6 +28,79 @@ _NO_PROGRAMS = frozenset(
 _SCRATCH = ImageFacts(os="scratch", shell=False, compilers=False, known=True)
 
 
+#: Commands that only arrange files: what they produce does not depend on the base image
+#: beyond a shell and coreutils.
+_FILE_COMMANDS = frozenset(
+    {"mkdir", "ln", "cp", "mv", "chmod", "chown", "chgrp", "rm", "rmdir", "touch", "echo",
+     "printf", "true", ":", "set", "export", "test", "[", "ls", "cat", "tee", "install",
+     "basename", "dirname", "exit"}
+)  # fmt: skip
+
+
+_SYSTEM_DIRS = frozenset(
+    {"/", "/etc", "/usr", "/usr/local", "/usr/bin", "/usr/lib", "/var", "/lib", "/bin",
+     "/sbin", "/opt", "/root", "/home", "/tmp"}
+)  # fmt: skip
+
+
+def moves_files_only(ctx: LintContext, stage: Stage) -> bool:
+    """The stage, and every stage built FROM it, only copies and arranges files (COPY,
+    ADD, and RUNs of mkdir/cp/ln/chmod…), and what other stages copy out of it are
+    those files, not the base image's: which version of its base image it gets cannot
+    change what it produces."""
+    own: set[str] = set()  # directories the stage fills or creates itself
+    for member in ctx.doc.stages:
+        if not any(s.index == stage.index for s in ctx.stage_chain(member)):
+            continue
+        for ins in member.instructions[1:]:
+            if ins.keyword == "ONBUILD":
+                return False
+            if ins.keyword in ("COPY", "ADD"):
+                destination = _destination(ctx, ins)
+                if destination is None:
+                    return False
+                own.add(destination)
+            if ins.keyword != "RUN":
+                continue
+            if ins.exec_args is not None or ins.shell is None:
+                return False
+            for command in ctx.commands(ins):
+                if command.program is not None and command.program not in _FILE_COMMANDS:
+                    return False
+                if command.program == "mkdir":
+                    own.update(
+                        _literal_dir(w.value) for w in command.arguments if w.value.startswith("/")
+                    )
+    for other in ctx.doc.stages:
+        for ins in other.instructions:
+            if ins.keyword != "COPY" or copy_from(ctx, ins) is not stage:
+                continue
+            for source in _sources(ins):
+                value = ctx.resolve(ins, source)
+                path = _literal_dir("/" + source.lstrip("/")) if value is None else value
+                if not _inside_own(clean_path("/" + path.lstrip("/")), own):
+                    return False
+    return True
+
+
+def _literal_dir(path: str) -> str:
+    """``path`` up to its first variable (``/out/$TARGETOS/x`` → ``/out``)."""
+    if "$" not in path:
+        return clean_path(path)
+    return clean_path(path.split("$", 1)[0].rsplit("/", 1)[0] or "/")
+
+
+def _inside_own(path: str, own: set[str]) -> bool:
+    """``path`` holds only what the stage put there: inside a directory it filled, or a
+    non-system parent of one (``/out`` for ``mkdir /out/a``)."""
+    for directory in own:
+        if path == directory or path.startswith(directory.rstrip("/") + "/"):
+            return True
+        if path not in _SYSTEM_DIRS and directory.startswith(path.rstrip("/") + "/"):
+            return True
+    return False
+
+
 def copy_from(ctx: LintContext, ins: Instruction) -> Stage | ImageRef | None:
     """What ``COPY --from=…`` names: an earlier stage (by name or index) or an image;
     ``None`` without ``--from`` or when it cannot be resolved."""

@@ -10,11 +10,14 @@ from ..context import LintContext
 from ..facts import ImageRef
 from ..images import image_facts
 from ..rule import Rule, Severity, Violation
+from ..stages import moves_files_only, shipped
 
 
 def _external_bases(ctx: LintContext) -> Iterator[tuple[ImageRef, str, Token]]:
     """(image, resolved reference, FROM token) for stages built on an external image,
-    except alternatives a build only reaches when a non-default ARG selects them."""
+    except alternatives a build only reaches when a non-default ARG selects them and
+    helper stages that do not ship and only arrange files (their output does not depend
+    on the base's version)."""
     alternatives = _unselected_alternatives(ctx)
     for info in ctx.stage_infos:
         token = info.stage.base
@@ -22,6 +25,8 @@ def _external_bases(ctx: LintContext) -> Iterator[tuple[ImageRef, str, Token]]:
             continue
         if info.image.is_scratch or info.stage.index in alternatives:
             continue
+        if not shipped(ctx, info.stage) and moves_files_only(ctx, info.stage):
+            continue  # a helper stage: mkdir/cp/ln on any alpine gives the same files
         yield info.image, info.resolved_base or token.value, token
 
 
