@@ -177,10 +177,15 @@ def test_cd_instead_of_workdir_not_on_windows() -> None:
         ("RUN wget -qO- https://x | python3 -", "wget -qO- https://x | python3 -"),
         ("RUN make 2>&1 | tee /build.log", "make 2>&1 | tee /build.log"),
         (
-            "RUN find / -name '*.so' | sort -u > /libs.txt",
-            "find / -name '*.so' | sort -u > /libs.txt",
+            "RUN curl -fsS https://x/list | grep -v '#' | sort -u > /list.txt",
+            "curl -fsS https://x/list | grep -v '#' | sort -u > /list.txt",
         ),
-        ("RUN ls /x | while read f; do echo $f; done", "ls /x | while read f"),
+        (
+            "RUN govulncheck ./... | while read f; do echo $f; done",
+            "govulncheck ./... | while read f",
+        ),
+        # A local read feeding a tool that can fail: the tool is the producer that matters.
+        ("RUN cat /x.json | mytool | tee /out.log", "cat /x.json | mytool | tee /out.log"),
     ],
 )
 def test_pipefail_reports_masking_pipes(run: str, span: str) -> None:
@@ -196,6 +201,10 @@ def test_pipefail_reports_masking_pipes(run: str, span: str) -> None:
         "RUN dpkg -l | grep -q curl",
         "RUN echo hi | sh",
         "RUN find / | sort -u",
+        # Only local reads and text filters feed the pipe: nothing worth a SHELL change.
+        "RUN find / -name '*.so' -exec dirname '{}' ';' | sort -u > /libs.txt",
+        "RUN ls /x | while read f; do echo $f; done",
+        "RUN cat /etc/list | while read i; do echo $i; done",
         "RUN set -euxo pipefail; curl https://x | sh",
         'RUN case "$a" in x|y) echo a ;; *) echo b ;; esac',
         'RUN ["sh", "-c", "curl x | sh"]',

@@ -303,6 +303,15 @@ def _workdir_fix(
 
 # Producers whose failure a pipe cannot hide: they do not fail in practice.
 _TRIVIAL_PRODUCERS = frozenset({"echo", "printf", "yes", "true", ":"})
+# Producers that only read the local filesystem or the environment (and the text filters
+# below): they fail on a missing path or a bad option, which the next steps of the build
+# notice anyway; `find "$JAVA_HOME/lib" | sort -u > ld.conf` right after extracting the JDK
+# is not worth a SHELL change. Network fetches and real tools are what pipefail is for.
+_LOCAL_PRODUCERS = frozenset(
+    {"find", "ls", "cat", "du", "stat", "dirname", "basename", "env", "printenv", "seq",
+     "date", "uname", "id", "whoami", "hostname", "nproc", "getconf", "pwd", "readlink",
+     "realpath", "wc", "grep", "egrep", "fgrep", "xargs"}
+)  # fmt: skip
 _PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "ksh", "mksh"})
 # Consumers that succeed on empty or truncated input: a failed producer goes unnoticed.
 # Consumers that fail on empty input (tar, gpg --import, sha256sum -c, grep) are left
@@ -333,6 +342,19 @@ def _masking_consumer(command: ShellCommand) -> str | None:
         for r in command.redirects
     ):
         return f"'{program}' writes its (possibly empty) input to a file and succeeds"
+    return None
+
+
+def _failing_producer(producers: list[ShellCommand]) -> ShellCommand | None:
+    """The first command feeding the pipe that can fail in a way that matters (a download,
+    a build tool...); None when all only read local files or filter text."""
+    for command in producers:
+        program = command.program
+        if program is None:
+            return None  # a variable or an unknown command: cannot tell
+        if program in _TRIVIAL_PRODUCERS or program in _LOCAL_PRODUCERS or program in _FILTERS:
+            continue
+        return command
     return None
 
 
@@ -436,6 +458,9 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if first.program in _TRIVIAL_PRODUCERS or first.program is None:
                 continue
+            failing = _failing_producer([p.command for p in pipeline[:-1]])
+            if failing is None:
+                continue  # only local reads and filters feed the pipe
             last = pipeline[-1].command
             how = _masking_consumer(last)
             if how is None:
@@ -449,7 +474,7 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
                     fixed_stages.add(stage.index)
             yield Violation(
                 Span(first.span.start, last.span.end),
-                f"If '{first.program}' fails, this pipe still succeeds: {how}. Run with a shell "
+                f"If '{failing.program}' fails, this pipe still succeeds: {how}. Run with a shell "
                 "that has '-o pipefail' "
                 '(SHELL ["/bin/bash", "-o", "pipefail", "-c"]) or start the RUN with '
                 "'set -o pipefail' where /bin/sh supports it (not dash)",
