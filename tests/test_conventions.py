@@ -64,6 +64,15 @@ def test_syntax_directive_fix_keeps_bom_and_other_directives() -> None:
     assert findings(fixed(text, "LW922"), "LW922") == []
 
 
+def test_syntax_directive_off_by_default_and_not_for_windows() -> None:
+    text = "FROM alpine:3.20\nCOPY --link a /a\n"
+    assert "LW922" not in {f.code for f in lint_text(text).findings}
+    windows = "# escape=`\nFROM mcr.microsoft.com/dotnet/runtime:8.0-nanoserver-ltsc2022\nCOPY --link a C:/a\n"
+    assert findings(windows, "LW922") == []
+    mixed = "FROM alpine:3.20 AS b\nCOPY --link a /a\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n"
+    assert spans(mixed, "LW922") == ["--link"]
+
+
 # -- LW923 syntax-directive-too-old ------------------------------------------------------
 
 

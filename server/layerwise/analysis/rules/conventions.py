@@ -110,10 +110,27 @@ def _features(ctx: LintContext) -> list[_Feature]:
     return found
 
 
+_WINDOWS_TAG = re.compile(r"nanoserver|servercore|windows|ltsc20\d\d", re.IGNORECASE)
+
+
+def _windows_stage(ctx: LintContext, stage: Stage) -> bool:
+    """A Windows stage: by its base image's name or tag (``sdk:8.0-nanoserver-ltsc2022``),
+    or, with the backtick escape, whatever its base."""
+    if ctx.is_windows(stage) or ctx.doc.escape == "`":
+        return True
+    image = ctx.info(stage).image
+    return image is not None and _WINDOWS_TAG.search(image.tag or "") is not None
+
+
 def _missing_syntax(ctx: LintContext) -> Iterator[Violation]:
     if ctx.doc.directive("syntax") is not None:
         return
-    features = _features(ctx)
+    # Windows images are built by the classic builder, which ignores the directive (and
+    # the docker/dockerfile frontend has no Windows image): the advice cannot be followed.
+    windows = [s.span for s in ctx.doc.stages if _windows_stage(ctx, s)]
+    features = [
+        f for f in _features(ctx) if not any(w.start <= f.span.start <= w.end for w in windows)
+    ]
     if not features:
         return
     first = features[0]
@@ -1140,7 +1157,7 @@ def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
 RULES = (
     Rule("LW922", "missing-syntax-directive",
          "BuildKit-only syntax used without a '# syntax=' directive", Severity.INFO,
-         "buildkit", _missing_syntax, fixable=True),
+         "buildkit", _missing_syntax, fixable=True, default_enabled=False),
     Rule("LW923", "syntax-directive-too-old",
          "The '# syntax=' directive pins a frontend older than the features used", Severity.WARNING,
          "buildkit", _old_syntax, fixable=True),
