@@ -615,3 +615,8 @@ def test_policy_rule_documents_with_their_configuration(code: str, tmp_path: Pat
         )
         result = lint_text(blocks["dockerfile"], options=options)
         assert bool([f for f in result.findings if f.code == code]) is expect_findings, section
+
+
+def test_label_key_project_atomic_labels_stay_uppercase() -> None:
+    text = 'FROM centos:7\nLABEL INSTALL="docker run --rm ${IMAGE} /install.sh" RUN="docker run -d ${IMAGE}"\nLABEL UNINSTALL="x" STOP="y" Version="1"\n'
+    assert spans(text, "LW930") == ["Version"]

@@ -717,6 +717,9 @@ def _untrusted_registry(ctx: LintContext) -> Iterator[Violation]:
 
 _LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9.-]*[a-z0-9])?$")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
+# Project Atomic's labels: the `atomic` CLI reads these keys verbatim (`atomic install`
+# runs the INSTALL label's command line), so they must stay uppercase.
+_ATOMIC_LABELS = frozenset({"INSTALL", "UNINSTALL", "RUN", "STOP"})
 
 
 def _label_pairs(ctx: LintContext) -> Iterator[tuple[Instruction, KeyValue]]:
@@ -734,6 +737,8 @@ def _invalid_label_key(ctx: LintContext) -> Iterator[Violation]:
             if key_value is None:
                 continue
             key = key_value
+        if key in _ATOMIC_LABELS:
+            continue
         problem = None
         if key.startswith(_RESERVED_NAMESPACES):
             problem = (
