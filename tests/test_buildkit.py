@@ -95,6 +95,11 @@ def test_invalid_default_arg_in_from() -> None:
     assert spans("ARG TAG\nFROM alpine:$TAG\n", "LW918") == ["alpine:$TAG"]
     assert findings("ARG TAG=3.20\nFROM alpine:$TAG\n", "LW918") == []
     assert findings("ARG BASE=build\nFROM debian:12 AS build\nFROM $BASE\n", "LW918") == []
+    # The whole image is one variable without a default: a required parameter, and BuildKit's
+    # error ("base name ($IMAGE) should not be blank") names it.
+    assert findings("ARG IMAGE\nFROM $IMAGE\n", "LW918") == []
+    assert findings("ARG IMAGE\nFROM ${IMAGE} AS x\n", "LW918") == []
+    assert spans('ARG IMAGE=""\nARG TAG\nFROM ${IMAGE}:${TAG}\n', "LW918") == ["${IMAGE}:${TAG}"]
 
 
 def test_constant_platform() -> None:

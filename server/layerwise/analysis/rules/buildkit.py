@@ -180,6 +180,11 @@ def _invalid_default_in_from(ctx: LintContext) -> Iterator[Violation]:
         names = {m.group("braced") or m.group("plain") for m in _VARIABLE.finditer(token.value)}
         if not names or not names <= set(defaults) or names & AUTOMATIC_ARGS:
             continue
+        whole = re.fullmatch(r"\$(\w+)|\$\{(\w+)\}", token.value)
+        if whole is not None and not defaults.get(whole.group(1) or whole.group(2)):
+            # `FROM $IMAGE` with no default: the whole image is a required parameter, and
+            # BuildKit stops at once with "base name ($IMAGE) should not be blank".
+            continue
         expanded = expand(token.value, dict(defaults), ctx.doc.escape)
         if expanded is None:
             continue
