@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from layerwise.analysis import Finding, LintOptions, fix_text, lint_text
@@ -103,8 +105,49 @@ def test_invalid_default_arg_in_from() -> None:
 
 
 def test_constant_platform() -> None:
-    text = "FROM --platform=linux/amd64 debian:12\nFROM --platform=linux/arm64 debian:12 AS build-arm64\n"
+    text = (
+        "FROM --platform=linux/amd64 debian:12\nRUN make\n"
+        "FROM --platform=linux/arm64 debian:12 AS build-arm64\nRUN make\n"
+    )
     assert spans(text, "LW919") == ["linux/amd64"]
+
+
+def test_constant_platform_files_only_source_stage() -> None:
+    # The pinned stage only supplies files to COPY --from: nothing runs on its platform.
+    text = (
+        "FROM --platform=darwin/arm64 example/sdk:1 AS sdk\n"
+        "FROM scratch AS out\nCOPY --from=sdk /sdk /sdk\n"
+    )
+    assert spans(text, "LW919") == []
+    # A stage built FROM it runs something: emulated.
+    ran = "FROM --platform=linux/amd64 debian:12 AS base\nFROM base AS b\nRUN make\nFROM scratch\nCOPY --from=b /x /x\n"
+    assert spans(ran, "LW919") == ["linux/amd64"]
+    # The final stage ships the pinned platform's files.
+    assert spans("FROM --platform=linux/amd64 alpine:3.20\nCOPY a /a\n", "LW919") == ["linux/amd64"]
+
+
+def test_constant_platform_per_architecture_file() -> None:
+    text = "FROM --platform=linux/arm/v7 ubuntu:22.04\nRUN make\n"
+    assert spans(text, "LW919") == ["linux/arm/v7"]
+    result = lint_text(
+        text,
+        path=Path("release/ubuntu-arm32v7/docker/Dockerfile"),
+        options=LintOptions(select=("LW919",)),
+    )
+    assert [f.code for f in result.findings] == []
+    arm64 = "FROM --platform=linux/arm64 ubuntu:22.04\nRUN make\n"
+    result = lint_text(
+        arm64,
+        path=Path("release/mariner2-arm64/Dockerfile"),
+        options=LintOptions(select=("LW919",)),
+    )
+    assert [f.code for f in result.findings] == []
+    result = lint_text(
+        arm64,
+        path=Path("release/mariner2-amd64/Dockerfile"),
+        options=LintOptions(select=("LW919",)),
+    )
+    assert [f.code for f in result.findings] == ["LW919"]
 
 
 @pytest.mark.parametrize(

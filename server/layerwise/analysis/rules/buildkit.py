@@ -263,6 +263,46 @@ def _redundant_target_platform(ctx: LintContext) -> Iterator[Violation]:
         )
 
 
+# Names an architecture goes by in stage names and file paths (`release/7-4/x-arm64/`,
+# `ubuntu-arm32v7`), by the platform's architecture/variant.
+_ARCH_NAMES = {
+    "amd64": ("amd64", "x86_64", "x86-64", "x64"),
+    "arm64": ("arm64", "aarch64", "arm64v8"),
+    "arm/v7": ("arm32v7", "armv7", "armhf", "arm32"),
+    "arm/v6": ("arm32v6", "armv6", "armel"),
+    "arm/v5": ("arm32v5", "armv5", "armel"),
+    "386": ("386", "i386", "i686"),
+    "ppc64le": ("ppc64le",),
+    "s390x": ("s390x",),
+    "riscv64": ("riscv64",),
+}
+
+
+def _architecture_names(platform: str) -> set[str]:
+    """Names of the platform's architecture (``linux/arm/v7``: arm32v7, armv7, armhf...)."""
+    parts = [p.lower() for p in re.split(r"[/,]", platform) if p]
+    if len(parts) < 2:
+        return set()
+    arch = "/".join(parts[1:3]) if parts[1] == "arm" and len(parts) > 2 else parts[1]
+    return set(_ARCH_NAMES.get(arch, (arch,) if arch != "arm" else ()))
+
+
+def _names_word(text: str, words: set[str]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", lowered) for w in words)
+
+
+def _runs_nothing(ctx: LintContext, stage: Stage) -> bool:
+    """No RUN executes on the stage's platform: neither in it nor in a stage built FROM it,
+    and it does not ship (a files-only source for ``COPY --from``)."""
+    if stage.index in {s.index for s in ctx.shipped_stages()}:
+        return False
+    return not any(
+        stage in ctx.stage_chain(other) and any(ins.keyword == "RUN" for ins in other.instructions)
+        for other in ctx.doc.stages
+    )
+
+
 def _constant_platform(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         flag = stage.from_instruction.flag("platform")
@@ -270,8 +310,13 @@ def _constant_platform(ctx: LintContext) -> Iterator[Violation]:
             continue
         name = stage.name or ""
         parts = [p for p in re.split(r"[/,]", flag.value) if p]
-        if any(part.lower() in name for part in parts[1:]):
+        words = _architecture_names(flag.value)
+        if any(part.lower() in name for part in parts[1:]) or _names_word(name, words):
             continue  # a stage deliberately pinned to a platform it is named after
+        if ctx.path is not None and _names_word(ctx.path.as_posix(), words):
+            continue  # a per-architecture file (`release/x-arm64/Dockerfile`)
+        if _runs_nothing(ctx, stage):
+            continue  # only a source of files: nothing runs under emulation
         yield Violation(
             flag.value_span or flag.span,
             f"FROM --platform={flag.value} pins a constant platform, so the image cannot be "
