@@ -496,7 +496,31 @@ def test_relative_copy_without_workdir() -> None:
         "COPY a /abs\n"
         "ADD a.tar.gz opt/\n"
     )
-    assert spans(text, "LW940") == ["./", "opt/"]
+    # The first stage is a builder nothing copies from: its files are used where they are.
+    assert spans(text, "LW940") == ["opt/"]
+
+
+def test_relative_copy_one_finding_per_stage() -> None:
+    text = "FROM node:20\nCOPY package.json ./\nCOPY src ./src\n"
+    (finding,) = findings(text, "LW940")
+    assert text[finding.span.start : finding.span.end] == "./"
+    assert [text[r.span.start : r.span.end] for r in finding.related] == ["./src"]
+
+
+def test_relative_copy_in_builder_stage() -> None:
+    # Read relatively by the next RUN, copied out by an absolute path the RUN writes.
+    quiet = (
+        "FROM python:3.12 AS builder\nCOPY requirements.txt .\n"
+        "RUN pip install --prefix=/install -r requirements.txt\n"
+        "FROM python:3.12-slim\nCOPY --from=builder /install /usr/local\n"
+    )
+    assert findings(quiet, "LW940") == []
+    # Another stage copies a top-level path that only the base's directory being / puts there.
+    loud = (
+        "FROM rust:1.80 AS build\nCOPY Cargo.toml .\nRUN cargo build && cp target/app app\n"
+        "FROM scratch\nCOPY --from=build /app /app\n"
+    )
+    assert spans(loud, "LW940") == ["."]
 
 
 def test_relative_copy_windows_absolute() -> None:

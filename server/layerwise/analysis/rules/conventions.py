@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 
 from ...syntax.model import Instruction, KeyValue, Span, Stage, Token
 from ...syntax.shell import ShellCommand
+from .. import stages as stage_facts
 from ..context import LintContext
 from ..edits import add_syntax_directive, block_start, line_indent, stage_shell_is_posix
 from ..facts import ImageRef, parse_image, syntax_version, variable_references
@@ -958,6 +959,38 @@ def _is_absolute(path: str) -> bool:
     return path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path) is not None
 
 
+def _cwd_matters_elsewhere(ctx: LintContext, stage: Stage) -> bool:
+    """A builder stage's working directory matters to other stages: one copies out of it
+    (or out of a stage built FROM it) a relative path, the root, or a top-level path
+    (``/app.wasm``) that no RUN of the stage writes by its absolute name, which is where
+    relative writes land when the base's directory is ``/``."""
+    run_text = " ".join(
+        ctx.text[ins.span.start : ins.span.end]
+        for member in ctx.stage_chain(stage)
+        for ins in member.instructions
+        if ins.keyword == "RUN"
+    )
+    for other in ctx.doc.stages:
+        for ins in other.instructions:
+            origin = stage_facts.copy_from(ctx, ins)
+            if ins.keyword != "COPY" or not isinstance(origin, Stage):
+                continue
+            if stage not in ctx.stage_chain(origin):
+                continue
+            for source in copy_sources(ins):
+                value = ctx.resolve(ins, source.value)
+                if value is None:
+                    return True
+                cleaned = value.rstrip("/")
+                if not value.startswith("/") or cleaned == "":
+                    return True
+                if cleaned.count("/") == 1 and not re.search(
+                    rf"(?<![\w./-]){re.escape(cleaned)}(?![\w-])", run_text
+                ):
+                    return True
+    return False
+
+
 def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         image = ctx.info(stage).image
@@ -967,6 +1000,7 @@ def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
         )
         if not workdir and image is not None and image.is_scratch:
             continue  # scratch has no WORKDIR: a relative path means '/' and cannot change
+        found: list[tuple[Instruction, Token]] = []
         for ins in stage.instructions:
             if ins.keyword == "WORKDIR":
                 workdir = True
@@ -979,12 +1013,19 @@ def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
             value = ctx.resolve(ins, dest.value)
             if value is None or _is_absolute(value):
                 continue
-            yield Violation(
-                dest.span,
-                f"{ins.keyword} to the relative path '{dest.value}' with no WORKDIR set in this "
-                "stage: where the files land depends on the base image's working directory. Set "
-                "WORKDIR first or use an absolute path",
-            )
+            found.append((ins, dest))
+        if not found:
+            continue
+        if not stage_facts.shipped(ctx, stage) and not _cwd_matters_elsewhere(ctx, stage):
+            continue  # a builder whose files are used where they are, by relative paths
+        ins, dest = found[0]
+        yield Violation(
+            dest.span,
+            f"{ins.keyword} to the relative path '{dest.value}' with no WORKDIR set in this "
+            "stage: where the files land depends on the base image's working directory. Set "
+            "WORKDIR first or use an absolute path",
+            related=tuple(Related(d.span, "another relative destination") for _, d in found[1:6]),
+        )
 
 
 # -- LW941: useradd with a high UID and no -l ---------------------------------------------
