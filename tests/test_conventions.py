@@ -136,16 +136,20 @@ def test_useless_cd_silent(run: str) -> None:
 
 
 def test_cd_instead_of_workdir_span_and_fix() -> None:
-    text = "FROM node:20-slim\n# install\nRUN cd /app \\\n    && npm ci\n"
+    text = "FROM node:20-slim\nCOPY . /app\n# install\nRUN cd /app \\\n    && npm ci\n"
     fix = only_fix(text, "LW925")
     assert spans(text, "LW925") == ["cd /app"]
     assert fix.safe is False
-    assert fixed(text, "LW925") == "FROM node:20-slim\nWORKDIR /app\n# install\nRUN npm ci\n"
+    assert fixed(text, "LW925") == (
+        "FROM node:20-slim\nCOPY . /app\nWORKDIR /app\n# install\nRUN npm ci\n"
+    )
 
 
 def test_cd_after_set_options() -> None:
-    text = "FROM debian:12\nRUN set -eux; cd /srv; make\n"
-    assert fixed(text, "LW925") == "FROM debian:12\nWORKDIR /srv\nRUN set -eux; make\n"
+    text = "FROM debian:12\nRUN mkdir -p /srv\nRUN set -eux; cd /srv; make\n"
+    assert fixed(text, "LW925") == (
+        "FROM debian:12\nRUN mkdir -p /srv\nWORKDIR /srv\nRUN set -eux; make\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,6 +163,11 @@ def test_cd_after_set_options() -> None:
         "RUN make && cd /app && make install",
         "RUN (cd /app && make)",
         "RUN cd /app",
+        # A glob: WORKDIR does not expand it; under /tmp: a scratch build directory.
+        "COPY x.tgz /tmp/\nRUN cd /tmp/x-* && ./configure && make install",
+        "COPY src /tmp/build/src\nRUN cd /tmp/build && make",
+        # A one-off cd into a directory of the base image, which the file never populates.
+        "RUN cd /usr/share/nginx/html && rm -rf * && curl -sSL https://x/a.zip | busybox unzip -",
     ],
 )
 def test_cd_instead_of_workdir_silent(run: str) -> None:
@@ -166,9 +175,17 @@ def test_cd_instead_of_workdir_silent(run: str) -> None:
 
 
 def test_cd_instead_of_workdir_no_fix_for_non_literal() -> None:
-    text = "FROM debian:12\nARG DIR=/srv\nRUN cd $DIR && make\n"
+    text = "FROM debian:12\nARG DIR=/srv\nCOPY . /srv/\nRUN cd $DIR && make\n"
     (finding,) = findings(text, "LW925")
     assert finding.fix is None
+
+
+def test_cd_instead_of_workdir_own_directories() -> None:
+    # Repeated in two RUNs of the stage, or the directory an earlier ADD fills.
+    repeated = "FROM debian:12\nRUN cd /var/www && unzip a.zip\nRUN cd /var/www && mv b c\n"
+    assert spans(repeated, "LW925") == ["cd /var/www", "cd /var/www"]
+    added = "FROM debian:12\nADD https://x/a.zip /var/www/a.zip\nRUN cd /var/www && unzip a.zip\n"
+    assert spans(added, "LW925") == ["cd /var/www"]
 
 
 def test_cd_instead_of_workdir_not_on_windows() -> None:

@@ -281,7 +281,11 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
         value = ctx.resolve(ins, word.value) if "$" in word.raw else word.value
         if value is None or value.startswith("-") or value in _TEMP_DIRS:
             continue
+        if any(c in value for c in "*?[") or value.startswith(("/tmp/", "/var/tmp/")):
+            continue  # WORKDIR does not expand globs; under /tmp: a scratch build directory
         if _leaves_dir(ctx, placed, index, value) or _under_mount(ins, value):
+            continue
+        if not _own_directory(ctx, ins, value):
             continue
         fix = _workdir_fix(ctx, ins, placed, index, word)
         yield Violation(
@@ -290,6 +294,38 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
             "instead, so it applies to the following instructions too and reads as one step",
             fix,
         )
+
+
+def _own_directory(ctx: LintContext, ins: Instruction, directory: str) -> bool:
+    """The file works in ``directory`` beyond this one RUN: an earlier COPY/ADD puts files
+    there, an earlier RUN creates it (mkdir), or another RUN of the stage cd's there too.
+    A one-off cd into a directory of the base image (the web root of nginx) is left alone:
+    a WORKDIR there would also change the container's working directory."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return False
+    target = directory.rstrip("/") or "/"
+    mentioned = re.compile(rf"(?<![\w./-]){re.escape(target)}/?(?![\w.-])")
+    for member in reversed(ctx.stage_chain(stage)):
+        for other in member.instructions:
+            if other is ins:
+                continue
+            text = ctx.text[other.span.start : other.span.end]
+            if other.keyword in ("COPY", "ADD"):
+                dest = _copy_destination(other)
+                value = ctx.resolve(other, dest.value) if dest is not None else None
+                if value is not None and value.startswith("/"):
+                    cleaned = value.rstrip("/") or "/"
+                    inside = cleaned == target or cleaned.startswith(target + "/")
+                    if inside and other.span.start < ins.span.start:
+                        return True
+            elif other.keyword == "RUN" and mentioned.search(text):
+                cd_there = re.search(rf"\bcd\s+{re.escape(target)}/?(?![\w.-])", text)
+                if cd_there and member is stage:
+                    return True  # the same cd in another RUN of the stage
+                if "mkdir" in text and other.span.start < ins.span.start:
+                    return True
+    return False
 
 
 def _workdir_fix(
