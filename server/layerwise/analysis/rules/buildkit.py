@@ -353,12 +353,7 @@ def _expose_invalid_format(ctx: LintContext) -> Iterator[Violation]:
             if "$" in raw:
                 continue
             if ":" in raw:
-                yield Violation(
-                    word.span,
-                    f"EXPOSE {raw}: an image cannot choose an IP address or host port; expose "
-                    "the container port only and map it with 'docker run -p'",
-                )
-                continue
+                continue  # a host mapping builds: LW945 reports it
             match = _EXPOSE.match(raw)
             problem = None
             if match is None:
@@ -376,6 +371,20 @@ def _expose_invalid_format(ctx: LintContext) -> Iterator[Violation]:
                     )
             if problem:
                 yield Violation(word.span, f"EXPOSE {raw} {problem}")
+
+
+def _expose_host_mapping(ctx: LintContext) -> Iterator[Violation]:
+    for ins in ctx.doc.instructions:
+        if ins.keyword != "EXPOSE":
+            continue
+        for word in ins.words:
+            if "$" not in word.value and ":" in word.value:
+                yield Violation(
+                    word.span,
+                    f"EXPOSE {word.value}: an image cannot choose an IP address or host port "
+                    "(the builder drops it); expose the container port only and map it with "
+                    "'docker run -p'",
+                )
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -443,8 +452,10 @@ RULES = (
          "buildkit", _constant_platform, aliases=("FromPlatformFlagConstDisallowed", "DL3029")),
     Rule("LW920", "expose-protocol-casing", "An EXPOSE protocol that is not lowercase", Severity.WARNING,
          "buildkit", _expose_proto_casing, aliases=("ExposeProtoCasing",), fixable=True),
-    Rule("LW921", "expose-invalid-format", "EXPOSE with a host mapping, an invalid port or protocol",
-         Severity.ERROR, "buildkit", _expose_invalid_format, aliases=("ExposeInvalidFormat", "DL3011")),
+    Rule("LW921", "expose-invalid-format", "EXPOSE with an invalid port or protocol",
+         Severity.ERROR, "buildkit", _expose_invalid_format, aliases=("DL3011",)),
+    Rule("LW945", "expose-host-mapping", "EXPOSE with an IP address or host port",
+         Severity.WARNING, "buildkit", _expose_host_mapping, aliases=("ExposeInvalidFormat",)),
     Rule("LW805", "multiple-cmd", "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
          Severity.WARNING, "runtime", _multiple_instructions,
          aliases=("MultipleInstructionsDisallowed", "DL4003", "DL4004", "DL3012"), fixable=True,
