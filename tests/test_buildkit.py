@@ -228,3 +228,8 @@ def test_no_false_positives_peers_are_known_for() -> None:
         'RUN Write-Host ${env:PATH}; `\n    $x = "${env:TEMP}"\nWORKDIR C:\\app\n'
     )
     assert lint_text(powershell).findings == []
+
+
+def test_casing_ignores_words_that_are_not_instructions() -> None:
+    text = "FROM debian:12\nRUN true\nthis is not a command\nrun true\n"
+    assert spans(text, "LW912") == ["run"]

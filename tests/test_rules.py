@@ -672,3 +672,16 @@ def test_placeholders_are_linked_and_the_rest_is_escaped() -> None:
     assert edit.new_text == "RUN adduser app && echo ${HOME} \\ app-data app"
     assert edit.snippet == "RUN adduser ${1:app} && echo \\${HOME\\} \\\\ app-data ${1:app}"
     assert with_placeholders(Edit(0, 0, "USER node"), ("app",)).snippet is None
+
+
+def test_copy_from_unknown_suggests_the_stage_it_abbreviates() -> None:
+    text = "FROM alpine:3 AS license-set\nRUN true\nFROM debian:12\nCOPY --from=set /x /x\n"
+    (finding,) = findings(text, "LW905")
+    assert "did you mean 'license-set'?" in finding.message
+    # Two stages end with it: no guess.
+    two = (
+        "FROM alpine:3 AS license-set\nFROM alpine:3 AS notice-set\n"
+        "FROM debian:12\nCOPY --from=set /x /x\n"
+    )
+    (finding,) = findings(two, "LW905")
+    assert "did you mean" not in finding.message

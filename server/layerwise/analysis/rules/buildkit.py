@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ...syntax.model import Span, Stage
+from ...syntax.parser import KNOWN_INSTRUCTIONS
 from ..context import LintContext
 from ..edits import delete_instruction
 from ..facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference, variable_references
@@ -115,7 +116,11 @@ def _empty_continuation(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _consistent_casing(ctx: LintContext) -> Iterator[Violation]:
-    instructions = [i for i in ctx.doc.instructions if i.keyword_raw]
+    # Only real instructions: an unknown word (`this is not a command`) is LW901's error,
+    # and re-casing it would fix nothing.
+    instructions = [
+        i for i in ctx.doc.instructions if i.keyword_raw and i.keyword in KNOWN_INSTRUCTIONS
+    ]
     upper = sum(1 for i in instructions if i.keyword_raw.isupper())
     lower = sum(1 for i in instructions if i.keyword_raw.islower())
     majority_upper = upper >= lower
