@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from layerwise.analysis import Finding, LintOptions, fix_text, lint_text
@@ -95,18 +97,62 @@ def test_invalid_default_arg_in_from() -> None:
     assert spans("ARG TAG\nFROM alpine:$TAG\n", "LW918") == ["alpine:$TAG"]
     assert findings("ARG TAG=3.20\nFROM alpine:$TAG\n", "LW918") == []
     assert findings("ARG BASE=build\nFROM debian:12 AS build\nFROM $BASE\n", "LW918") == []
+    # The whole image is one variable without a default: a required parameter, and BuildKit's
+    # error ("base name ($IMAGE) should not be blank") names it.
+    assert findings("ARG IMAGE\nFROM $IMAGE\n", "LW918") == []
+    assert findings("ARG IMAGE\nFROM ${IMAGE} AS x\n", "LW918") == []
+    assert spans('ARG IMAGE=""\nARG TAG\nFROM ${IMAGE}:${TAG}\n', "LW918") == ["${IMAGE}:${TAG}"]
 
 
 def test_constant_platform() -> None:
-    text = "FROM --platform=linux/amd64 debian:12\nFROM --platform=linux/arm64 debian:12 AS build-arm64\n"
+    text = (
+        "FROM --platform=linux/amd64 debian:12\nRUN make\n"
+        "FROM --platform=linux/arm64 debian:12 AS build-arm64\nRUN make\n"
+    )
     assert spans(text, "LW919") == ["linux/amd64"]
+
+
+def test_constant_platform_files_only_source_stage() -> None:
+    # The pinned stage only supplies files to COPY --from: nothing runs on its platform.
+    text = (
+        "FROM --platform=darwin/arm64 example/sdk:1 AS sdk\n"
+        "FROM scratch AS out\nCOPY --from=sdk /sdk /sdk\n"
+    )
+    assert spans(text, "LW919") == []
+    # A stage built FROM it runs something: emulated.
+    ran = "FROM --platform=linux/amd64 debian:12 AS base\nFROM base AS b\nRUN make\nFROM scratch\nCOPY --from=b /x /x\n"
+    assert spans(ran, "LW919") == ["linux/amd64"]
+    # The final stage ships the pinned platform's files.
+    assert spans("FROM --platform=linux/amd64 alpine:3.20\nCOPY a /a\n", "LW919") == ["linux/amd64"]
+
+
+def test_constant_platform_per_architecture_file() -> None:
+    text = "FROM --platform=linux/arm/v7 ubuntu:22.04\nRUN make\n"
+    assert spans(text, "LW919") == ["linux/arm/v7"]
+    result = lint_text(
+        text,
+        path=Path("release/ubuntu-arm32v7/docker/Dockerfile"),
+        options=LintOptions(select=("LW919",)),
+    )
+    assert [f.code for f in result.findings] == []
+    arm64 = "FROM --platform=linux/arm64 ubuntu:22.04\nRUN make\n"
+    result = lint_text(
+        arm64,
+        path=Path("release/mariner2-arm64/Dockerfile"),
+        options=LintOptions(select=("LW919",)),
+    )
+    assert [f.code for f in result.findings] == []
+    result = lint_text(
+        arm64,
+        path=Path("release/mariner2-amd64/Dockerfile"),
+        options=LintOptions(select=("LW919",)),
+    )
+    assert [f.code for f in result.findings] == ["LW919"]
 
 
 @pytest.mark.parametrize(
     "word, problem",
     [
-        ("80:80", "host port"),
-        ("127.0.0.1:8080:80", "host port"),
         ("80a", "is not a port"),
         ("70000", "outside the valid port range"),
         ("80/http", "unknown protocol"),
@@ -115,6 +161,16 @@ def test_constant_platform() -> None:
 def test_expose_invalid(word: str, problem: str) -> None:
     (finding,) = findings(f"FROM debian:12\nEXPOSE 443 {word}\n", "LW921")
     assert problem in finding.message
+
+
+@pytest.mark.parametrize("word", ["80:80", "127.0.0.1:8080:80"])
+def test_expose_host_mapping_is_a_warning(word: str) -> None:
+    # The build succeeds (BuildKit only warns): LW945, a warning, not the error LW921.
+    text = f"FROM debian:12\nEXPOSE 443 {word}\n"
+    assert findings(text, "LW921") == []
+    (finding,) = findings(text, "LW945")
+    assert "host port" in finding.message
+    assert finding.severity.name == "WARNING"
 
 
 def test_expose_valid_and_protocol_casing() -> None:
@@ -177,3 +233,8 @@ def test_no_false_positives_peers_are_known_for() -> None:
         'RUN Write-Host ${env:PATH}; `\n    $x = "${env:TEMP}"\nWORKDIR C:\\app\n'
     )
     assert lint_text(powershell).findings == []
+
+
+def test_casing_ignores_words_that_are_not_instructions() -> None:
+    text = "FROM debian:12\nRUN true\nthis is not a command\nrun true\n"
+    assert spans(text, "LW912") == ["run"]

@@ -64,6 +64,15 @@ def test_syntax_directive_fix_keeps_bom_and_other_directives() -> None:
     assert findings(fixed(text, "LW922"), "LW922") == []
 
 
+def test_syntax_directive_off_by_default_and_not_for_windows() -> None:
+    text = "FROM alpine:3.20\nCOPY --link a /a\n"
+    assert "LW922" not in {f.code for f in lint_text(text).findings}
+    windows = "# escape=`\nFROM mcr.microsoft.com/dotnet/runtime:8.0-nanoserver-ltsc2022\nCOPY --link a C:/a\n"
+    assert findings(windows, "LW922") == []
+    mixed = "FROM alpine:3.20 AS b\nCOPY --link a /a\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n"
+    assert spans(mixed, "LW922") == ["--link"]
+
+
 # -- LW923 syntax-directive-too-old ------------------------------------------------------
 
 
@@ -127,16 +136,20 @@ def test_useless_cd_silent(run: str) -> None:
 
 
 def test_cd_instead_of_workdir_span_and_fix() -> None:
-    text = "FROM node:20-slim\n# install\nRUN cd /app \\\n    && npm ci\n"
+    text = "FROM node:20-slim\nCOPY . /app\n# install\nRUN cd /app \\\n    && npm ci\n"
     fix = only_fix(text, "LW925")
     assert spans(text, "LW925") == ["cd /app"]
     assert fix.safe is False
-    assert fixed(text, "LW925") == "FROM node:20-slim\nWORKDIR /app\n# install\nRUN npm ci\n"
+    assert fixed(text, "LW925") == (
+        "FROM node:20-slim\nCOPY . /app\nWORKDIR /app\n# install\nRUN npm ci\n"
+    )
 
 
 def test_cd_after_set_options() -> None:
-    text = "FROM debian:12\nRUN set -eux; cd /srv; make\n"
-    assert fixed(text, "LW925") == "FROM debian:12\nWORKDIR /srv\nRUN set -eux; make\n"
+    text = "FROM debian:12\nRUN mkdir -p /srv\nRUN set -eux; cd /srv; make\n"
+    assert fixed(text, "LW925") == (
+        "FROM debian:12\nRUN mkdir -p /srv\nWORKDIR /srv\nRUN set -eux; make\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,6 +163,11 @@ def test_cd_after_set_options() -> None:
         "RUN make && cd /app && make install",
         "RUN (cd /app && make)",
         "RUN cd /app",
+        # A glob: WORKDIR does not expand it; under /tmp: a scratch build directory.
+        "COPY x.tgz /tmp/\nRUN cd /tmp/x-* && ./configure && make install",
+        "COPY src /tmp/build/src\nRUN cd /tmp/build && make",
+        # A one-off cd into a directory of the base image, which the file never populates.
+        "RUN cd /usr/share/nginx/html && rm -rf * && curl -sSL https://x/a.zip | busybox unzip -",
     ],
 )
 def test_cd_instead_of_workdir_silent(run: str) -> None:
@@ -157,9 +175,17 @@ def test_cd_instead_of_workdir_silent(run: str) -> None:
 
 
 def test_cd_instead_of_workdir_no_fix_for_non_literal() -> None:
-    text = "FROM debian:12\nARG DIR=/srv\nRUN cd $DIR && make\n"
+    text = "FROM debian:12\nARG DIR=/srv\nCOPY . /srv/\nRUN cd $DIR && make\n"
     (finding,) = findings(text, "LW925")
     assert finding.fix is None
+
+
+def test_cd_instead_of_workdir_own_directories() -> None:
+    # Repeated in two RUNs of the stage, or the directory an earlier ADD fills.
+    repeated = "FROM debian:12\nRUN cd /var/www && unzip a.zip\nRUN cd /var/www && mv b c\n"
+    assert spans(repeated, "LW925") == ["cd /var/www", "cd /var/www"]
+    added = "FROM debian:12\nADD https://x/a.zip /var/www/a.zip\nRUN cd /var/www && unzip a.zip\n"
+    assert spans(added, "LW925") == ["cd /var/www"]
 
 
 def test_cd_instead_of_workdir_not_on_windows() -> None:
@@ -177,10 +203,15 @@ def test_cd_instead_of_workdir_not_on_windows() -> None:
         ("RUN wget -qO- https://x | python3 -", "wget -qO- https://x | python3 -"),
         ("RUN make 2>&1 | tee /build.log", "make 2>&1 | tee /build.log"),
         (
-            "RUN find / -name '*.so' | sort -u > /libs.txt",
-            "find / -name '*.so' | sort -u > /libs.txt",
+            "RUN curl -fsS https://x/list | grep -v '#' | sort -u > /list.txt",
+            "curl -fsS https://x/list | grep -v '#' | sort -u > /list.txt",
         ),
-        ("RUN ls /x | while read f; do echo $f; done", "ls /x | while read f"),
+        (
+            "RUN govulncheck ./... | while read f; do echo $f; done",
+            "govulncheck ./... | while read f",
+        ),
+        # A local read feeding a tool that can fail: the tool is the producer that matters.
+        ("RUN cat /x.json | mytool | tee /out.log", "cat /x.json | mytool | tee /out.log"),
     ],
 )
 def test_pipefail_reports_masking_pipes(run: str, span: str) -> None:
@@ -196,6 +227,10 @@ def test_pipefail_reports_masking_pipes(run: str, span: str) -> None:
         "RUN dpkg -l | grep -q curl",
         "RUN echo hi | sh",
         "RUN find / | sort -u",
+        # Only local reads and text filters feed the pipe: nothing worth a SHELL change.
+        "RUN find / -name '*.so' -exec dirname '{}' ';' | sort -u > /libs.txt",
+        "RUN ls /x | while read f; do echo $f; done",
+        "RUN cat /etc/list | while read i; do echo $i; done",
         "RUN set -euxo pipefail; curl https://x | sh",
         'RUN case "$a" in x|y) echo a ;; *) echo b ;; esac',
         'RUN ["sh", "-c", "curl x | sh"]',
@@ -478,7 +513,31 @@ def test_relative_copy_without_workdir() -> None:
         "COPY a /abs\n"
         "ADD a.tar.gz opt/\n"
     )
-    assert spans(text, "LW940") == ["./", "opt/"]
+    # The first stage is a builder nothing copies from: its files are used where they are.
+    assert spans(text, "LW940") == ["opt/"]
+
+
+def test_relative_copy_one_finding_per_stage() -> None:
+    text = "FROM node:20\nCOPY package.json ./\nCOPY src ./src\n"
+    (finding,) = findings(text, "LW940")
+    assert text[finding.span.start : finding.span.end] == "./"
+    assert [text[r.span.start : r.span.end] for r in finding.related] == ["./src"]
+
+
+def test_relative_copy_in_builder_stage() -> None:
+    # Read relatively by the next RUN, copied out by an absolute path the RUN writes.
+    quiet = (
+        "FROM python:3.12 AS builder\nCOPY requirements.txt .\n"
+        "RUN pip install --prefix=/install -r requirements.txt\n"
+        "FROM python:3.12-slim\nCOPY --from=builder /install /usr/local\n"
+    )
+    assert findings(quiet, "LW940") == []
+    # Another stage copies a top-level path that only the base's directory being / puts there.
+    loud = (
+        "FROM rust:1.80 AS build\nCOPY Cargo.toml .\nRUN cargo build && cp target/app app\n"
+        "FROM scratch\nCOPY --from=build /app /app\n"
+    )
+    assert spans(loud, "LW940") == ["."]
 
 
 def test_relative_copy_windows_absolute() -> None:
@@ -597,3 +656,8 @@ def test_policy_rule_documents_with_their_configuration(code: str, tmp_path: Pat
         )
         result = lint_text(blocks["dockerfile"], options=options)
         assert bool([f for f in result.findings if f.code == code]) is expect_findings, section
+
+
+def test_label_key_project_atomic_labels_stay_uppercase() -> None:
+    text = 'FROM centos:7\nLABEL INSTALL="docker run --rm ${IMAGE} /install.sh" RUN="docker run -d ${IMAGE}"\nLABEL UNINSTALL="x" STOP="y" Version="1"\n'
+    assert spans(text, "LW930") == ["Version"]

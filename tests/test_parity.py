@@ -30,3 +30,33 @@ def test_go_install_pins() -> None:
     assert spans("FROM golang:1.16\nRUN go get -u golang.org/x/lint/golint\n", "LW952") == [
         "golang.org/x/lint/golint"
     ]
+
+
+def test_copy_whole_filesystem_of_files_only_sources() -> None:
+    # A scratch stage that runs nothing, and an image known to hold only files.
+    text = (
+        "FROM scratch AS tools\nCOPY tool /tool\n"
+        "FROM tonistiigi/xx:1.4 AS xx\n"
+        "FROM golang:1.22 AS build\nCOPY --from=tools / /\nCOPY --from=xx / /\n"
+    )
+    assert spans(text, "LW950") == []
+    # A stage named through an ARG whose possible stages all hold only files.
+    text = (
+        "ARG FROM_SOURCE=true\n"
+        "FROM scratch AS bin-false\nFROM scratch AS bin-true\nCOPY app /app\n"
+        "FROM bin-${FROM_SOURCE} AS bin\n"
+        "FROM bin-$TARGETOS AS bin2\n"
+        "FROM debian:12\nCOPY --from=bin / /\nCOPY --from=bin2 / /\n"
+    )
+    assert spans(text, "LW950") == []
+    # One candidate runs a build: the pattern stage may hold a whole OS.
+    text = "FROM debian:12 AS os-linux\nRUN true\nFROM scratch AS os-darwin\nFROM os-$TARGETOS AS os\nFROM alpine:3\nCOPY --from=os / /\n"
+    assert spans(text, "LW950") == ["/"]
+
+
+def test_copy_whole_filesystem_into_a_directory_is_placed_on_purpose() -> None:
+    text = "FROM debian:12 AS rootfs\nFROM alpine:3\nCOPY --from=rootfs / /rootfs\nCOPY --from=rootfs / /\n"
+    assert spans(text, "LW950") == ["/"]
+    assert spans("FROM debian:12 AS b\nFROM alpine:3\nWORKDIR /\nCOPY --from=b . .\n", "LW950") == [
+        "."
+    ]

@@ -684,3 +684,16 @@ def test_source_before_install_cargo_build_is_no_dependency_install() -> None:
     text = "FROM rust:1\nWORKDIR /app\nCOPY . .\nRUN cargo fetch\nRUN cargo build --release\n"
     (finding,) = findings(text, "LW501")
     assert "stub src/main.rs" in finding.message
+
+
+def test_copy_from_unknown_suggests_the_stage_it_abbreviates() -> None:
+    text = "FROM alpine:3 AS license-set\nRUN true\nFROM debian:12\nCOPY --from=set /x /x\n"
+    (finding,) = findings(text, "LW905")
+    assert "did you mean 'license-set'?" in finding.message
+    # Two stages end with it: no guess.
+    two = (
+        "FROM alpine:3 AS license-set\nFROM alpine:3 AS notice-set\n"
+        "FROM debian:12\nCOPY --from=set /x /x\n"
+    )
+    (finding,) = findings(two, "LW905")
+    assert "did you mean" not in finding.message

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from ...syntax.model import Span, Stage
+from ...syntax.parser import KNOWN_INSTRUCTIONS
 from ..context import LintContext
 from ..edits import delete_instruction
 from ..facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference, variable_references
@@ -115,7 +116,11 @@ def _empty_continuation(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _consistent_casing(ctx: LintContext) -> Iterator[Violation]:
-    instructions = [i for i in ctx.doc.instructions if i.keyword_raw]
+    # Only real instructions: an unknown word (`this is not a command`) is LW901's error,
+    # and re-casing it would fix nothing.
+    instructions = [
+        i for i in ctx.doc.instructions if i.keyword_raw and i.keyword in KNOWN_INSTRUCTIONS
+    ]
     upper = sum(1 for i in instructions if i.keyword_raw.isupper())
     lower = sum(1 for i in instructions if i.keyword_raw.islower())
     majority_upper = upper >= lower
@@ -179,6 +184,11 @@ def _invalid_default_in_from(ctx: LintContext) -> Iterator[Violation]:
             continue
         names = {m.group("braced") or m.group("plain") for m in _VARIABLE.finditer(token.value)}
         if not names or not names <= set(defaults) or names & AUTOMATIC_ARGS:
+            continue
+        whole = re.fullmatch(r"\$(\w+)|\$\{(\w+)\}", token.value)
+        if whole is not None and not defaults.get(whole.group(1) or whole.group(2)):
+            # `FROM $IMAGE` with no default: the whole image is a required parameter, and
+            # BuildKit stops at once with "base name ($IMAGE) should not be blank".
             continue
         expanded = expand(token.value, dict(defaults), ctx.doc.escape)
         if expanded is None:
@@ -258,6 +268,46 @@ def _redundant_target_platform(ctx: LintContext) -> Iterator[Violation]:
         )
 
 
+# Names an architecture goes by in stage names and file paths (`release/7-4/x-arm64/`,
+# `ubuntu-arm32v7`), by the platform's architecture/variant.
+_ARCH_NAMES = {
+    "amd64": ("amd64", "x86_64", "x86-64", "x64"),
+    "arm64": ("arm64", "aarch64", "arm64v8"),
+    "arm/v7": ("arm32v7", "armv7", "armhf", "arm32"),
+    "arm/v6": ("arm32v6", "armv6", "armel"),
+    "arm/v5": ("arm32v5", "armv5", "armel"),
+    "386": ("386", "i386", "i686"),
+    "ppc64le": ("ppc64le",),
+    "s390x": ("s390x",),
+    "riscv64": ("riscv64",),
+}
+
+
+def _architecture_names(platform: str) -> set[str]:
+    """Names of the platform's architecture (``linux/arm/v7``: arm32v7, armv7, armhf...)."""
+    parts = [p.lower() for p in re.split(r"[/,]", platform) if p]
+    if len(parts) < 2:
+        return set()
+    arch = "/".join(parts[1:3]) if parts[1] == "arm" and len(parts) > 2 else parts[1]
+    return set(_ARCH_NAMES.get(arch, (arch,) if arch != "arm" else ()))
+
+
+def _names_word(text: str, words: set[str]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", lowered) for w in words)
+
+
+def _runs_nothing(ctx: LintContext, stage: Stage) -> bool:
+    """No RUN executes on the stage's platform: neither in it nor in a stage built FROM it,
+    and it does not ship (a files-only source for ``COPY --from``)."""
+    if stage.index in {s.index for s in ctx.shipped_stages()}:
+        return False
+    return not any(
+        stage in ctx.stage_chain(other) and any(ins.keyword == "RUN" for ins in other.instructions)
+        for other in ctx.doc.stages
+    )
+
+
 def _constant_platform(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         flag = stage.from_instruction.flag("platform")
@@ -265,8 +315,13 @@ def _constant_platform(ctx: LintContext) -> Iterator[Violation]:
             continue
         name = stage.name or ""
         parts = [p for p in re.split(r"[/,]", flag.value) if p]
-        if any(part.lower() in name for part in parts[1:]):
+        words = _architecture_names(flag.value)
+        if any(part.lower() in name for part in parts[1:]) or _names_word(name, words):
             continue  # a stage deliberately pinned to a platform it is named after
+        if ctx.path is not None and _names_word(ctx.path.as_posix(), words):
+            continue  # a per-architecture file (`release/x-arm64/Dockerfile`)
+        if _runs_nothing(ctx, stage):
+            continue  # only a source of files: nothing runs under emulation
         yield Violation(
             flag.value_span or flag.span,
             f"FROM --platform={flag.value} pins a constant platform, so the image cannot be "
@@ -303,12 +358,7 @@ def _expose_invalid_format(ctx: LintContext) -> Iterator[Violation]:
             if "$" in raw:
                 continue
             if ":" in raw:
-                yield Violation(
-                    word.span,
-                    f"EXPOSE {raw}: an image cannot choose an IP address or host port; expose "
-                    "the container port only and map it with 'docker run -p'",
-                )
-                continue
+                continue  # a host mapping builds: LW945 reports it
             match = _EXPOSE.match(raw)
             problem = None
             if match is None:
@@ -326,6 +376,20 @@ def _expose_invalid_format(ctx: LintContext) -> Iterator[Violation]:
                     )
             if problem:
                 yield Violation(word.span, f"EXPOSE {raw} {problem}")
+
+
+def _expose_host_mapping(ctx: LintContext) -> Iterator[Violation]:
+    for ins in ctx.doc.instructions:
+        if ins.keyword != "EXPOSE":
+            continue
+        for word in ins.words:
+            if "$" not in word.value and ":" in word.value:
+                yield Violation(
+                    word.span,
+                    f"EXPOSE {word.value}: an image cannot choose an IP address or host port "
+                    "(the builder drops it); expose the container port only and map it with "
+                    "'docker run -p'",
+                )
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -393,8 +457,10 @@ RULES = (
          "buildkit", _constant_platform, aliases=("FromPlatformFlagConstDisallowed", "DL3029")),
     Rule("LW920", "expose-protocol-casing", "An EXPOSE protocol that is not lowercase", Severity.WARNING,
          "buildkit", _expose_proto_casing, aliases=("ExposeProtoCasing",), fixable=True),
-    Rule("LW921", "expose-invalid-format", "EXPOSE with a host mapping, an invalid port or protocol",
-         Severity.ERROR, "buildkit", _expose_invalid_format, aliases=("ExposeInvalidFormat", "DL3011")),
+    Rule("LW921", "expose-invalid-format", "EXPOSE with an invalid port or protocol",
+         Severity.ERROR, "buildkit", _expose_invalid_format, aliases=("DL3011",)),
+    Rule("LW945", "expose-host-mapping", "EXPOSE with an IP address or host port",
+         Severity.WARNING, "buildkit", _expose_host_mapping, aliases=("ExposeInvalidFormat",)),
     Rule("LW805", "multiple-cmd", "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
          Severity.WARNING, "runtime", _multiple_instructions,
          aliases=("MultipleInstructionsDisallowed", "DL4003", "DL4004", "DL3012"), fixable=True,

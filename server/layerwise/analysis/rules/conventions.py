@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 
 from ...syntax.model import Instruction, KeyValue, Span, Stage, Token
 from ...syntax.shell import ShellCommand
+from .. import stages as stage_facts
 from ..context import LintContext
 from ..edits import add_syntax_directive, block_start, line_indent, stage_shell_is_posix
 from ..facts import ImageRef, parse_image, syntax_version, variable_references
@@ -110,10 +111,27 @@ def _features(ctx: LintContext) -> list[_Feature]:
     return found
 
 
+_WINDOWS_TAG = re.compile(r"nanoserver|servercore|windows|ltsc20\d\d", re.IGNORECASE)
+
+
+def _windows_stage(ctx: LintContext, stage: Stage) -> bool:
+    """A Windows stage: by its base image's name or tag (``sdk:8.0-nanoserver-ltsc2022``),
+    or, with the backtick escape, whatever its base."""
+    if ctx.is_windows(stage) or ctx.doc.escape == "`":
+        return True
+    image = ctx.info(stage).image
+    return image is not None and _WINDOWS_TAG.search(image.tag or "") is not None
+
+
 def _missing_syntax(ctx: LintContext) -> Iterator[Violation]:
     if ctx.doc.directive("syntax") is not None:
         return
-    features = _features(ctx)
+    # Windows images are built by the classic builder, which ignores the directive (and
+    # the docker/dockerfile frontend has no Windows image): the advice cannot be followed.
+    windows = [s.span for s in ctx.doc.stages if _windows_stage(ctx, s)]
+    features = [
+        f for f in _features(ctx) if not any(w.start <= f.span.start <= w.end for w in windows)
+    ]
     if not features:
         return
     first = features[0]
@@ -263,7 +281,11 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
         value = ctx.resolve(ins, word.value) if "$" in word.raw else word.value
         if value is None or value.startswith("-") or value in _TEMP_DIRS:
             continue
+        if any(c in value for c in "*?[") or value.startswith(("/tmp/", "/var/tmp/")):
+            continue  # WORKDIR does not expand globs; under /tmp: a scratch build directory
         if _leaves_dir(ctx, placed, index, value) or _under_mount(ins, value):
+            continue
+        if not _own_directory(ctx, ins, value):
             continue
         fix = _workdir_fix(ctx, ins, placed, index, word)
         yield Violation(
@@ -272,6 +294,38 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
             "instead, so it applies to the following instructions too and reads as one step",
             fix,
         )
+
+
+def _own_directory(ctx: LintContext, ins: Instruction, directory: str) -> bool:
+    """The file works in ``directory`` beyond this one RUN: an earlier COPY/ADD puts files
+    there, an earlier RUN creates it (mkdir), or another RUN of the stage cd's there too.
+    A one-off cd into a directory of the base image (the web root of nginx) is left alone:
+    a WORKDIR there would also change the container's working directory."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return False
+    target = directory.rstrip("/") or "/"
+    mentioned = re.compile(rf"(?<![\w./-]){re.escape(target)}/?(?![\w.-])")
+    for member in reversed(ctx.stage_chain(stage)):
+        for other in member.instructions:
+            if other is ins:
+                continue
+            text = ctx.text[other.span.start : other.span.end]
+            if other.keyword in ("COPY", "ADD"):
+                dest = _copy_destination(other)
+                value = ctx.resolve(other, dest.value) if dest is not None else None
+                if value is not None and value.startswith("/"):
+                    cleaned = value.rstrip("/") or "/"
+                    inside = cleaned == target or cleaned.startswith(target + "/")
+                    if inside and other.span.start < ins.span.start:
+                        return True
+            elif other.keyword == "RUN" and mentioned.search(text):
+                cd_there = re.search(rf"\bcd\s+{re.escape(target)}/?(?![\w.-])", text)
+                if cd_there and member is stage:
+                    return True  # the same cd in another RUN of the stage
+                if "mkdir" in text and other.span.start < ins.span.start:
+                    return True
+    return False
 
 
 def _workdir_fix(
@@ -303,6 +357,15 @@ def _workdir_fix(
 
 # Producers whose failure a pipe cannot hide: they do not fail in practice.
 _TRIVIAL_PRODUCERS = frozenset({"echo", "printf", "yes", "true", ":"})
+# Producers that only read the local filesystem or the environment (and the text filters
+# below): they fail on a missing path or a bad option, which the next steps of the build
+# notice anyway; `find "$JAVA_HOME/lib" | sort -u > ld.conf` right after extracting the JDK
+# is not worth a SHELL change. Network fetches and real tools are what pipefail is for.
+_LOCAL_PRODUCERS = frozenset(
+    {"find", "ls", "cat", "du", "stat", "dirname", "basename", "env", "printenv", "seq",
+     "date", "uname", "id", "whoami", "hostname", "nproc", "getconf", "pwd", "readlink",
+     "realpath", "wc", "grep", "egrep", "fgrep", "xargs"}
+)  # fmt: skip
 _PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "ksh", "mksh"})
 # Consumers that succeed on empty or truncated input: a failed producer goes unnoticed.
 # Consumers that fail on empty input (tar, gpg --import, sha256sum -c, grep) are left
@@ -333,6 +396,19 @@ def _masking_consumer(command: ShellCommand) -> str | None:
         for r in command.redirects
     ):
         return f"'{program}' writes its (possibly empty) input to a file and succeeds"
+    return None
+
+
+def _failing_producer(producers: list[ShellCommand]) -> ShellCommand | None:
+    """The first command feeding the pipe that can fail in a way that matters (a download,
+    a build tool...); None when all only read local files or filter text."""
+    for command in producers:
+        program = command.program
+        if program is None:
+            return None  # a variable or an unknown command: cannot tell
+        if program in _TRIVIAL_PRODUCERS or program in _LOCAL_PRODUCERS or program in _FILTERS:
+            continue
+        return command
     return None
 
 
@@ -436,6 +512,9 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if first.program in _TRIVIAL_PRODUCERS or first.program is None:
                 continue
+            failing = _failing_producer([p.command for p in pipeline[:-1]])
+            if failing is None:
+                continue  # only local reads and filters feed the pipe
             last = pipeline[-1].command
             how = _masking_consumer(last)
             if how is None:
@@ -449,7 +528,7 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
                     fixed_stages.add(stage.index)
             yield Violation(
                 Span(first.span.start, last.span.end),
-                f"If '{first.program}' fails, this pipe still succeeds: {how}. Run with a shell "
+                f"If '{failing.program}' fails, this pipe still succeeds: {how}. Run with a shell "
                 "that has '-o pipefail' "
                 '(SHELL ["/bin/bash", "-o", "pipefail", "-c"]) or start the RUN with '
                 "'set -o pipefail' where /bin/sh supports it (not dash)",
@@ -675,6 +754,9 @@ def _untrusted_registry(ctx: LintContext) -> Iterator[Violation]:
 
 _LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9.-]*[a-z0-9])?$")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
+# Project Atomic's labels: the `atomic` CLI reads these keys verbatim (`atomic install`
+# runs the INSTALL label's command line), so they must stay uppercase.
+_ATOMIC_LABELS = frozenset({"INSTALL", "UNINSTALL", "RUN", "STOP"})
 
 
 def _label_pairs(ctx: LintContext) -> Iterator[tuple[Instruction, KeyValue]]:
@@ -692,6 +774,8 @@ def _invalid_label_key(ctx: LintContext) -> Iterator[Violation]:
             if key_value is None:
                 continue
             key = key_value
+        if key in _ATOMIC_LABELS:
+            continue
         problem = None
         if key.startswith(_RESERVED_NAMESPACES):
             problem = (
@@ -911,6 +995,38 @@ def _is_absolute(path: str) -> bool:
     return path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path) is not None
 
 
+def _cwd_matters_elsewhere(ctx: LintContext, stage: Stage) -> bool:
+    """A builder stage's working directory matters to other stages: one copies out of it
+    (or out of a stage built FROM it) a relative path, the root, or a top-level path
+    (``/app.wasm``) that no RUN of the stage writes by its absolute name, which is where
+    relative writes land when the base's directory is ``/``."""
+    run_text = " ".join(
+        ctx.text[ins.span.start : ins.span.end]
+        for member in ctx.stage_chain(stage)
+        for ins in member.instructions
+        if ins.keyword == "RUN"
+    )
+    for other in ctx.doc.stages:
+        for ins in other.instructions:
+            origin = stage_facts.copy_from(ctx, ins)
+            if ins.keyword != "COPY" or not isinstance(origin, Stage):
+                continue
+            if stage not in ctx.stage_chain(origin):
+                continue
+            for source in copy_sources(ins):
+                value = ctx.resolve(ins, source.value)
+                if value is None:
+                    return True
+                cleaned = value.rstrip("/")
+                if not value.startswith("/") or cleaned == "":
+                    return True
+                if cleaned.count("/") == 1 and not re.search(
+                    rf"(?<![\w./-]){re.escape(cleaned)}(?![\w-])", run_text
+                ):
+                    return True
+    return False
+
+
 def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         image = ctx.info(stage).image
@@ -920,6 +1036,7 @@ def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
         )
         if not workdir and image is not None and image.is_scratch:
             continue  # scratch has no WORKDIR: a relative path means '/' and cannot change
+        found: list[tuple[Instruction, Token]] = []
         for ins in stage.instructions:
             if ins.keyword == "WORKDIR":
                 workdir = True
@@ -932,12 +1049,19 @@ def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
             value = ctx.resolve(ins, dest.value)
             if value is None or _is_absolute(value):
                 continue
-            yield Violation(
-                dest.span,
-                f"{ins.keyword} to the relative path '{dest.value}' with no WORKDIR set in this "
-                "stage: where the files land depends on the base image's working directory. Set "
-                "WORKDIR first or use an absolute path",
-            )
+            found.append((ins, dest))
+        if not found:
+            continue
+        if not stage_facts.shipped(ctx, stage) and not _cwd_matters_elsewhere(ctx, stage):
+            continue  # a builder whose files are used where they are, by relative paths
+        ins, dest = found[0]
+        yield Violation(
+            dest.span,
+            f"{ins.keyword} to the relative path '{dest.value}' with no WORKDIR set in this "
+            "stage: where the files land depends on the base image's working directory. Set "
+            "WORKDIR first or use an absolute path",
+            related=tuple(Related(d.span, "another relative destination") for _, d in found[1:6]),
+        )
 
 
 # -- LW941: useradd with a high UID and no -l ---------------------------------------------
@@ -1115,7 +1239,7 @@ def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
 RULES = (
     Rule("LW922", "missing-syntax-directive",
          "BuildKit-only syntax used without a '# syntax=' directive", Severity.INFO,
-         "buildkit", _missing_syntax, fixable=True),
+         "buildkit", _missing_syntax, fixable=True, default_enabled=False),
     Rule("LW923", "syntax-directive-too-old",
          "The '# syntax=' directive pins a frontend older than the features used", Severity.WARNING,
          "buildkit", _old_syntax, fixable=True),

@@ -112,6 +112,18 @@ def _copy_from_checks(ctx: LintContext) -> Iterator[tuple[str, Violation]]:
             if lowered in names or any(c in value for c in "/:@."):
                 continue
             close = difflib.get_close_matches(lowered, sorted(names), n=1, cutoff=0.6)
+            if not close:
+                # A stage whose name ends or starts with it (`set` for `license-set`).
+                affixed = sorted(
+                    n
+                    for n in names
+                    if n is not None
+                    and (
+                        n.endswith(("-" + lowered, "_" + lowered))
+                        or n.startswith((lowered + "-", lowered + "_"))
+                    )
+                )
+                close = affixed[:1] if len(affixed) == 1 else []
             hint = f"; did you mean '{close[0]}'?" if close else ""
             yield (
                 "unknown",

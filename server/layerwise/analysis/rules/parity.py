@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from ...syntax.model import Instruction, Stage
+from .. import stages
 from ..context import LintContext
 from ..rule import Rule, Severity, Violation
 from .context import copy_sources
+
+_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _holds_only_files(ctx: LintContext, ins: Instruction) -> bool:
+    """What ``COPY --from`` names holds only files: a scratch stage or image of binaries,
+    or a stage ``FROM name-${VAR}`` whose possible stages (the earlier stages the
+    pattern matches) all hold only files."""
+    origin = stages.copy_from(ctx, ins)
+    if stages.files_only(ctx, origin):
+        return True
+    if not isinstance(origin, Stage):
+        return False
+    chain = ctx.stage_chain(origin)
+    if any(other.keyword == "RUN" for stage in chain for other in stage.instructions):
+        return False
+    root = chain[-1]
+    if ctx.info(root).resolved_base is not None or root.base is None:
+        return False
+    parts = _VARIABLE.split(root.base.value.lower())
+    pattern = re.compile(".*".join(re.escape(part) for part in parts) + "$")
+    candidates = [s for s in ctx.doc.stages[: root.index] if s.name and pattern.match(s.name)]
+    return bool(candidates) and all(stages.files_only(ctx, c) for c in candidates)
 
 
 def _copy_whole_filesystem(ctx: LintContext) -> Iterator[Violation]:
@@ -14,14 +40,19 @@ def _copy_whole_filesystem(ctx: LintContext) -> Iterator[Violation]:
         flag = ins.flag("from")
         if ins.keyword != "COPY" or flag is None:
             continue
+        # Only a copy over the root (`/` to `/`): the stage becomes that filesystem. A root
+        # copied into a directory (`/ /rootfs`, `/ /opt/bats`) places a tree on purpose.
+        origin = stages.whole_rootfs(ctx, ins)
+        if origin is None or isinstance(origin, str) or _holds_only_files(ctx, ins):
+            continue  # a scratch stage or image of binaries: copying its root is its use
+        what = "stage" if isinstance(origin, Stage) else "image"
         for source in copy_sources(ins):
-            value = ctx.resolve(ins, source.value)
-            if value is not None and value.rstrip("/.") == "":
-                yield Violation(
-                    source.span,
-                    f"COPY --from={flag.value} {source.value} copies that stage's whole filesystem "
-                    "(package databases, caches, shells and all); copy the paths you need",
-                )
+            yield Violation(
+                source.span,
+                f"COPY --from={flag.value} {source.value} copies that {what}'s whole filesystem "
+                "over this one (package databases, caches, shells and all); copy the paths "
+                "you need",
+            )
 
 
 def _non_numeric_user(ctx: LintContext) -> Iterator[Violation]:
