@@ -170,6 +170,7 @@ def test_what_reaches_the_image() -> None:
         ("pkg/e2e/fixtures/build/Dockerfile", FIXTURE),
         ("test/examples/Dockerfile.misc", FIXTURE),
         ("tests/Project.Tests/projects/clickonce/Dockerfile", FIXTURE),
+        ("test/integration/Dockerfile", FIXTURE),
         ("tests/Dockerfile", PRODUCTION),  # a test-runner image is a real image
         ("result/tests/Dockerfile", PRODUCTION),
     ],

@@ -29,7 +29,7 @@ _FIXTURE_DIRS = frozenset(
      "test-fixtures", "test_fixtures"}
 )  # fmt: skip
 _TEST_DIRS = frozenset({"test", "tests", "e2e", "integration-tests"})
-_TEST_CONTENT_DIRS = frozenset({"examples", "cases", "projects", "samples", "data"})
+_TEST_CONTENT_DIRS = frozenset({"examples", "cases", "projects", "samples", "data", "integration"})
 _DEV_DIRS = frozenset({".devcontainer", ".gitpod"})
 _DEV_NAME = re.compile(
     r"^(?:\.?gitpod\.dockerfile|(?:docker|container)file[._-](?:dev|devel|development|debug|devcontainer)"
