@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dockerfile as buildkit
+
 from conftest import corpus_dir
 from layerwise.analysis import fix_text, lint_text
 from layerwise.syntax import parse
@@ -61,7 +63,18 @@ def test_fix_all_keeps_files_valid_and_is_idempotent() -> None:
         again = fix_text(result.text, unsafe=True)
         if again.text != result.text:
             problems.append(f"{path}: fix-all is not idempotent")
+        # BuildKit's own parser accepts every fixed file it accepted before.
+        if _buildkit_accepts(text) and not _buildkit_accepts(result.text):
+            problems.append(f"{path}: BuildKit's parser rejects the fixed file")
     assert problems == []
+
+
+def _buildkit_accepts(text: str) -> bool:
+    try:
+        buildkit.parse_string(text)
+    except buildkit.GoParseError:
+        return False
+    return True
 
 
 def test_shell_fast_path_agrees_with_the_careful_scanner() -> None:
