@@ -177,3 +177,49 @@ def test_an_instruction_that_does_not_parse_gets_only_the_syntax_error() -> None
     assert "LW927" in {
         f.code for f in lint_text(fine, options=LintOptions(select=("ALL",))).findings
     }
+
+
+# -- findings that name their own aliases ------------------------------------------------
+
+
+def _two_kinds(ctx):  # type: ignore[no-untyped-def]
+    from layerwise.analysis import Violation
+
+    for ins in ctx.doc.instructions:
+        if ins.keyword == "CMD":
+            yield Violation(ins.keyword_span, "cmd", aliases=("DL4003", "Both"))
+        elif ins.keyword == "ENTRYPOINT":
+            yield Violation(ins.keyword_span, "entrypoint", aliases=("DL4004", "Both"))
+
+
+def _split_rule():  # type: ignore[no-untyped-def]
+    from layerwise.analysis import Rule, Severity
+
+    return Rule(
+        "LW999", "two-kinds", "test", Severity.WARNING, "test", _two_kinds,
+        aliases=("DL4003", "DL4004", "Both"), finding_aliases=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "expected"),
+    [
+        ("", {}, ["cmd", "entrypoint"]),
+        ("", {"ignore": ("DL4003",)}, ["entrypoint"]),
+        ("", {"ignore": ("Both",)}, []),
+        ("", {"ignore": ("LW999",)}, []),
+        ("", {"select": ("DL4004",)}, ["entrypoint"]),
+        ("", {"select": ("DL4004", "LW999")}, ["cmd", "entrypoint"]),
+        ("# hadolint ignore=DL4003\n", {}, ["entrypoint"]),
+        ("# hadolint global ignore=DL4004\n", {}, ["cmd"]),
+    ],
+)
+def test_findings_that_name_their_own_aliases(
+    text: str, options: dict[str, tuple[str, ...]], expected: list[str]
+) -> None:
+    from layerwise.analysis import LintOptions, lint_text
+
+    doc = "FROM alpine:3.22\n" + text + "CMD a\nENTRYPOINT b\n"
+    result = lint_text(doc, rules=(_split_rule(),), options=LintOptions(**options))
+    assert [f.message for f in result.findings] == expected
+    assert all(f.aliases in (("DL4003", "Both"), ("DL4004", "Both")) for f in result.findings)

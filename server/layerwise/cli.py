@@ -163,7 +163,7 @@ def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, o
         "path": name,
         "code": finding.rule.code,
         "name": finding.rule.name,
-        "aliases": list(finding.rule.aliases),
+        "aliases": list(finding.aliases),
         "severity": finding.severity.value,
         "message": finding.message,
         "range": rng(finding.span.start, finding.span.end),

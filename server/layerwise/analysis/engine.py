@@ -35,9 +35,25 @@ def enabled_rules(rules: Sequence[Rule], options: LintOptions) -> list[Rule]:
         else:
             wanted = rule.default_enabled
         wanted = wanted or any(rule.matches(s) for s in options.extend_select)
-        if wanted and not any(rule.matches(s) for s in options.ignore):
+        if wanted and not any(rule.matches_whole(s) for s in options.ignore):
             chosen.append(rule)
     return chosen
+
+
+def _wanted(finding: Finding, options: LintOptions) -> bool:
+    """For rules whose findings name their own aliases: an alias in ``ignore`` drops
+    the findings about it, and a rule selected only by aliases keeps the findings about
+    them."""
+    rule = finding.rule
+    if any(finding.matches(s) for s in options.ignore):
+        return False
+    chosen = options.select + options.extend_select
+    if not chosen or any(rule.names(s) for s in chosen):
+        return True
+    by_alias = [s for s in chosen if rule.matches(s)]
+    if not by_alias:
+        return True  # on by default, not named in the selection
+    return any(finding.matches(s) for s in by_alias)
 
 
 def severity_for(rule: Rule, options: LintOptions) -> Severity:
@@ -91,17 +107,19 @@ def lint_document(
             severity = suppressions.severity(rule, severity)
         try:
             for violation in rule.check(ctx):
-                findings.append(
-                    Finding(
-                        rule,
-                        severity,
-                        violation.span,
-                        violation.message,
-                        violation.fix,
-                        violation.related,
-                        violation.alternatives,
-                    )
+                finding = Finding(
+                    rule,
+                    severity,
+                    violation.span,
+                    violation.message,
+                    violation.fix,
+                    violation.related,
+                    violation.alternatives,
+                    rule.aliases if violation.aliases is None else violation.aliases,
                 )
+                if rule.finding_aliases and not _wanted(finding, options):
+                    continue
+                findings.append(finding)
         except Exception as exc:  # a broken rule must not take the others down
             log.exception("rule %s failed on %s; skipped", rule.code, path or "<document>")
             failures.append((rule, f"{type(exc).__name__}: {exc}"))

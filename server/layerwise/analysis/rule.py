@@ -85,6 +85,9 @@ class Violation:
     related: tuple[Related, ...] = ()
     #: Other ways to fix it, offered after ``fix`` in the editor (fix-all uses ``fix``).
     alternatives: tuple[Fix, ...] = ()
+    #: The rule's aliases this finding is about, when the rule covers several other
+    #: tools' checks (LW805: DL4003 for CMD, DL4004 for ENTRYPOINT); ``None``: all.
+    aliases: tuple[str, ...] | None = None
 
 
 Check = Callable[["LintContext"], Iterable[Violation]]
@@ -104,6 +107,9 @@ class Rule:
     tags: tuple[str, ...] = ()
     #: Off-by-default rules run only when selected explicitly.
     default_enabled: bool = True
+    #: Each finding names which of the aliases it is about (see ``Violation.aliases``):
+    #: selecting or ignoring one alias selects or ignores those findings, not the rule.
+    finding_aliases: bool = False
 
     @property
     def url(self) -> str:
@@ -111,15 +117,27 @@ class Rule:
 
     def matches(self, selector: str) -> bool:
         """True when ``selector`` names this rule: code, code prefix, name or alias."""
+        return self.names(selector) or _alias_in(selector, self.aliases)
+
+    def names(self, selector: str) -> bool:
+        """``selector`` is the rule's code, a code prefix, its name or ``ALL``."""
         s = selector.strip()
         if not s:
             return False
         upper = s.upper()
-        if upper == "ALL" or self.code.startswith(upper):
+        return upper == "ALL" or self.code.startswith(upper) or s.lower() == self.name
+
+    def matches_whole(self, selector: str) -> bool:
+        """``selector`` names every finding of the rule: by code or name, or by an alias
+        when the rule's findings do not each name their own aliases."""
+        if self.names(selector):
             return True
-        if s.lower() == self.name:
-            return True
-        return any(upper == alias.upper() for alias in self.aliases)
+        return not self.finding_aliases and _alias_in(selector, self.aliases)
+
+
+def _alias_in(selector: str, aliases: tuple[str, ...]) -> bool:
+    upper = selector.strip().upper()
+    return bool(upper) and any(upper == alias.upper() for alias in aliases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +149,17 @@ class Finding:
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
     alternatives: tuple[Fix, ...] = ()
+    #: The rule's aliases this finding is about (all of them unless the rule says).
+    aliases: tuple[str, ...] = ()
 
     @property
     def code(self) -> str:
         return self.rule.code
+
+    def matches(self, selector: str) -> bool:
+        """``selector`` names this finding: the rule's code, prefix or name, or one of
+        the aliases the finding is about."""
+        return self.rule.names(selector) or _alias_in(selector, self.aliases)
 
     @property
     def fixes(self) -> tuple[Fix, ...]:

@@ -63,12 +63,13 @@ class CheckDirective:
     skip: tuple[str, ...] = ()  # BuildKit check names, or ("all",)
     error: bool = False
 
-    def skips(self, rule: Rule) -> bool:
+    def skips(self, rule: Rule, aliases: tuple[str, ...] | None = None) -> bool:
+        """The directive skips ``rule`` (or its finding about ``aliases``)."""
         if not self.skip or not is_buildkit_rule(rule):
             return False
         if any(s.lower() == "all" for s in self.skip):
             return True
-        return any(alias in self.skip for alias in rule.aliases)
+        return any(alias in self.skip for alias in (rule.aliases if aliases is None else aliases))
 
 
 def parse_check(value: str) -> CheckDirective:
@@ -140,7 +141,7 @@ class Suppressions:
 
     def rule_skipped(self, rule: Rule) -> bool:
         """The whole rule is off for this file."""
-        return self.check.skips(rule) or any(rule.matches(s) for s in self.file_wide)
+        return self.check.skips(rule) or any(rule.matches_whole(s) for s in self.file_wide)
 
     def severity(self, rule: Rule, severity: Severity) -> Severity:
         if self.check.error and is_buildkit_rule(rule):
@@ -148,6 +149,10 @@ class Suppressions:
         return severity
 
     def filter(self, doc: Dockerfile, findings: list[Finding]) -> list[Finding]:
+        if self.file_wide:
+            # A file-wide alias of a rule whose findings name their own aliases drops
+            # only the findings about it (the others were skipped with their rule).
+            findings = [f for f in findings if not any(f.matches(s) for s in self.file_wide)]
         if not (self.by_instruction or self.ranges or self.check_by_instruction):
             return findings
         instructions = doc.instructions
@@ -156,20 +161,20 @@ class Suppressions:
         for finding in findings:
             index = bisect_right(starts, finding.span.start) - 1
             inside = index >= 0 and finding.span.start <= instructions[index].span.end
-            if inside and self._silenced(finding.rule, index):
+            if inside and self._silenced(finding, index):
                 continue
             kept.append(finding)
         return kept
 
-    def _silenced(self, rule: Rule, index: int) -> bool:
+    def _silenced(self, finding: Finding, index: int) -> bool:
         selectors = self.by_instruction.get(index)
-        if selectors and any(rule.matches(s) for s in selectors):
+        if selectors and any(finding.matches(s) for s in selectors):
             return True
         check = self.check_by_instruction.get(index)
-        if check is not None and check.skips(rule):
+        if check is not None and check.skips(finding.rule, finding.aliases):
             return True
         return any(
-            first <= index <= last and any(rule.matches(s) for s in selectors)
+            first <= index <= last and any(finding.matches(s) for s in selectors)
             for first, last, selectors in self.ranges
         )
 
