@@ -9,8 +9,8 @@ from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import block_start, line_indent
 from ..facts import clean_path
+from ..paths import copy_sources_dest, whole_context_source
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
-from .context import copy_sources_dest, whole_context_source
 
 # ecosystem -> the manifest and lock files to copy before installing
 MANIFESTS = {

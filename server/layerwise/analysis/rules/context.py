@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Token
 from ..context import LintContext
 from ..dockerignore import find_dockerignore
+from ..paths import whole_context_source
 from ..rule import FileChange, Fix, Rule, Severity, Violation
 from ..stages import reaches_image
 
@@ -43,36 +43,6 @@ Thumbs.db
 docker-compose*.yml
 compose*.yaml
 """
-
-_WHOLE_CONTEXT = frozenset({".", "./", "./.", "*", "./*", ".//"})
-
-
-def copy_sources(ins: Instruction) -> list[Token]:
-    """Source arguments of a COPY/ADD (heredoc markers excluded)."""
-    if ins.exec_args is not None:
-        return list(ins.exec_args[:-1])
-    markers = {h.marker.start for h in ins.heredocs}
-    words = [w for w in ins.words if w.span.start not in markers]
-    return words[:-1]
-
-
-def copy_sources_dest(ins: Instruction) -> str | None:
-    """The destination of a COPY/ADD as written (unquoted), ``None`` if it has none."""
-    if ins.exec_args is not None:
-        return ins.exec_args[-1].value if len(ins.exec_args) >= 2 else None
-    markers = {h.marker.start for h in ins.heredocs}
-    words = [w for w in ins.words if w.span.start not in markers]
-    return words[-1].value if len(words) >= 2 else None
-
-
-def whole_context_source(ins: Instruction) -> Token | None:
-    """The source token that copies the whole build context, if any."""
-    if ins.keyword not in ("COPY", "ADD") or ins.flag("from") is not None:
-        return None
-    for token in copy_sources(ins):
-        if token.value in _WHOLE_CONTEXT:
-            return token
-    return None
 
 
 def has_dockerignore(ctx: LintContext) -> bool:

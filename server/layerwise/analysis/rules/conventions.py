@@ -19,9 +19,9 @@ from .. import stages as stage_facts
 from ..context import LintContext
 from ..edits import add_syntax_directive, block_start, line_indent, stage_shell_is_posix
 from ..facts import ImageRef, parse_image, syntax_version, variable_references
+from ..paths import copy_sources
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 from ..shellfacts import Placed, placed_commands
-from .context import copy_sources
 
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
 
@@ -357,6 +357,8 @@ def _workdir_fix(
 
 # Producers whose failure a pipe cannot hide: they do not fail in practice.
 _TRIVIAL_PRODUCERS = frozenset({"echo", "printf", "yes", "true", ":"})
+
+
 # Producers that only read the local filesystem or the environment (and the text filters
 # below): they fail on a missing path or a bad option, which the next steps of the build
 # notice anyway; `find "$JAVA_HOME/lib" | sort -u > ld.conf` right after extracting the JDK
@@ -366,6 +368,8 @@ _LOCAL_PRODUCERS = frozenset(
      "date", "uname", "id", "whoami", "hostname", "nproc", "getconf", "pwd", "readlink",
      "realpath", "wc", "grep", "egrep", "fgrep", "xargs"}
 )  # fmt: skip
+
+
 _PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "ksh", "mksh"})
 # Consumers that succeed on empty or truncated input: a failed producer goes unnoticed.
 # Consumers that fail on empty input (tar, gpg --import, sha256sum -c, grep) are left
@@ -754,6 +758,8 @@ def _untrusted_registry(ctx: LintContext) -> Iterator[Violation]:
 
 _LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9.-]*[a-z0-9])?$")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
+
+
 # Project Atomic's labels: the `atomic` CLI reads these keys verbatim (`atomic install`
 # runs the INSTALL label's command line), so they must stay uppercase.
 _ATOMIC_LABELS = frozenset({"INSTALL", "UNINSTALL", "RUN", "STOP"})

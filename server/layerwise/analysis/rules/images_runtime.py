@@ -14,25 +14,15 @@ from dataclasses import dataclass
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
 from ..context import LintContext
+from ..entrypoint import argv_of, runtime_of
 from ..facts import ImageRef
 from ..images import image_facts
+from ..paths import copy_sources
 from ..rule import Related, Rule, Severity, Violation
 from ..stages import copy_from
-from .context import copy_sources
+from ..walk import chain_root_first, final_linux_stage
 
 # -- shared ------------------------------------------------------------------------------
-
-
-def _chain_root_first(ctx: LintContext, stage: Stage) -> list[Stage]:
-    return list(reversed(ctx.stage_chain(stage)))
-
-
-def _final(ctx: LintContext) -> Stage | None:
-    """The final stage, unless it builds a Windows image (a different runtime story)."""
-    stage = ctx.final_stage
-    if stage is None or ctx.is_windows(stage):
-        return None
-    return stage
 
 
 def _is_alpine(image: ImageRef) -> bool:
@@ -54,50 +44,13 @@ def _development_target(ctx: LintContext, stage: Stage) -> bool:
 
 def _runs_something(ctx: LintContext, stage: Stage) -> bool:
     """The Dockerfile gives the image a command: it is meant to run, not to build on."""
-    runtime = _runtime(ctx, stage)
+    runtime = runtime_of(ctx, stage)
     return runtime.entrypoint is not None or runtime.cmd is not None
 
 
 def _base_span(stage: Stage) -> Span:
     start = stage.from_instruction.keyword_span
     return Span(start.start, stage.base.span.end if stage.base else start.end)
-
-
-@dataclass(frozen=True)
-class _Runtime:
-    """CMD and ENTRYPOINT in effect for a stage, as far as this Dockerfile sets them."""
-
-    entrypoint: Instruction | None
-    cmd: Instruction | None
-
-
-def _runtime(ctx: LintContext, stage: Stage) -> _Runtime:
-    entrypoint: Instruction | None = None
-    cmd: Instruction | None = None
-    for member in _chain_root_first(ctx, stage):
-        cmd_here = False
-        for ins in member.instructions:
-            if ins.keyword == "CMD":
-                cmd, cmd_here = ins, True
-            elif ins.keyword == "ENTRYPOINT":
-                entrypoint = ins
-                if not cmd_here:
-                    cmd = None  # ENTRYPOINT resets a CMD inherited from the base
-    return _Runtime(entrypoint, cmd)
-
-
-def _argv(ins: Instruction | None) -> list[Token] | None:
-    """Exec-form arguments, or the words of a single-command shell form."""
-    if ins is None or not ins.args:
-        return None
-    if ins.exec_args is not None:
-        return list(ins.exec_args)
-    script = ins.shell
-    if script is None or script.error or len(script.commands) != 1:
-        return None
-    command = script.commands[0]
-    index = command.program_index()
-    return list(command.words[index:]) if index is not None else None
 
 
 def _program(token: Token) -> str:
@@ -143,7 +96,7 @@ def _slim_tag(image: ImageRef) -> str | None:
 
 
 def _non_slim(ctx: LintContext) -> Iterator[Violation]:
-    stage = _final(ctx)
+    stage = final_linux_stage(ctx)
     if stage is None or stage.base is None or _development_target(ctx, stage):
         return
     if not _runs_something(ctx, stage):
@@ -295,7 +248,7 @@ def _runs_application(argv: list[str]) -> bool:
 
 def _copies_application(ctx: LintContext, stage: Stage) -> Instruction | None:
     """A COPY/ADD in the stage chain that brings more than helper scripts."""
-    for member in _chain_root_first(ctx, stage):
+    for member in chain_root_first(ctx, stage):
         for ins in member.instructions:
             if ins.keyword not in ("COPY", "ADD"):
                 continue
@@ -324,7 +277,7 @@ def _jre_tag(image: ImageRef) -> str | None:
 
 
 def _toolchain_final(ctx: LintContext) -> Iterator[Violation]:
-    stage = _final(ctx)
+    stage = final_linux_stage(ctx)
     if stage is None or stage.base is None or _development_target(ctx, stage):
         return
     info = ctx.info(stage)
@@ -334,8 +287,8 @@ def _toolchain_final(ctx: LintContext) -> Iterator[Violation]:
     toolchain = _toolchain(image)
     if toolchain is None:
         return
-    runtime = _runtime(ctx, stage)
-    argv = _argv(runtime.entrypoint) or _argv(runtime.cmd)
+    runtime = runtime_of(ctx, stage)
+    argv = argv_of(runtime.entrypoint) or argv_of(runtime.cmd)
     if argv is None or not _runs_application([t.value for t in argv]):
         return  # no command of its own: an image meant to build with, not to run
     copied = _copies_application(ctx, stage)
@@ -343,7 +296,7 @@ def _toolchain_final(ctx: LintContext) -> Iterator[Violation]:
         return  # nothing of an application is copied in: a toolchain image in its own right
     if any(
         ins.keyword == "COPY" and isinstance(copy_from(ctx, ins), Stage)
-        for member in _chain_root_first(ctx, stage)
+        for member in chain_root_first(ctx, stage)
         for ins in member.instructions
     ):
         # Already built in a separate stage and copied onto the toolchain on purpose (a
@@ -444,7 +397,7 @@ def _alpine_glibc(ctx: LintContext) -> Iterator[Violation]:
         shims: list[Token] = []
         pip: list[ShellCommand] = []
         node: list[ShellCommand] = []
-        for member in _chain_root_first(ctx, stage):
+        for member in chain_root_first(ctx, stage):
             for ins in member.instructions:
                 if ins.keyword != "RUN":
                     continue
@@ -502,7 +455,7 @@ _CERT_PATH = re.compile(r"ca-certificates|ca-bundle|cacert|/etc/ssl|/etc/pki|\.c
 
 
 def _scratch_certs(ctx: LintContext) -> Iterator[Violation]:
-    stage = _final(ctx)
+    stage = final_linux_stage(ctx)
     if stage is None or stage.base is None:
         return
     image = ctx.info(stage).image
@@ -511,11 +464,11 @@ def _scratch_certs(ctx: LintContext) -> Iterator[Violation]:
     platform = ctx.stage_chain(stage)[-1].from_instruction.flag("platform")
     if platform is not None and "wasi" in (platform.value or "").lower():
         return  # a WebAssembly module: the runtime that loads it brings its own TLS
-    runtime = _runtime(ctx, stage)
+    runtime = runtime_of(ctx, stage)
     if runtime.entrypoint is None and runtime.cmd is None:
         return  # an artifact stage (docker build --output), not something that runs
     copied = False
-    for member in _chain_root_first(ctx, stage):
+    for member in chain_root_first(ctx, stage):
         for ins in member.instructions:
             if ins.keyword == "ENV" and any(
                 p.key.value in ("SSL_CERT_FILE", "SSL_CERT_DIR") for p in ins.pairs
@@ -581,15 +534,15 @@ class _Main:
 
 def _main(ctx: LintContext, stage: Stage) -> _Main | None:
     image = ctx.info(stage).image
-    runtime = _runtime(ctx, stage)
+    runtime = runtime_of(ctx, stage)
     if runtime.entrypoint is not None:
-        entrypoint = _argv(runtime.entrypoint)
+        entrypoint = argv_of(runtime.entrypoint)
         if entrypoint is None:
             return None
         shell_form = runtime.entrypoint.exec_args is None
-        argv = entrypoint if shell_form else entrypoint + (_argv(runtime.cmd) or [])
+        argv = entrypoint if shell_form else entrypoint + (argv_of(runtime.cmd) or [])
     else:
-        cmd = _argv(runtime.cmd)
+        cmd = argv_of(runtime.cmd)
         if not cmd or image is None:
             return None
         implicit = None
@@ -621,7 +574,7 @@ def _main(ctx: LintContext, stage: Stage) -> _Main | None:
 
 
 def _no_init(ctx: LintContext) -> Iterator[Violation]:
-    stage = _final(ctx)
+    stage = final_linux_stage(ctx)
     if stage is None:
         return
     main = _main(ctx, stage)
@@ -661,13 +614,13 @@ _PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "npx"})
 
 
 def _package_manager_pid1(ctx: LintContext) -> Iterator[Violation]:
-    stage = _final(ctx)
+    stage = final_linux_stage(ctx)
     if stage is None:
         return
     main = _main(ctx, stage)
     if main is None:
-        runtime = _runtime(ctx, stage)
-        argv = _argv(runtime.cmd) if runtime.entrypoint is None else None
+        runtime = runtime_of(ctx, stage)
+        argv = argv_of(runtime.cmd) if runtime.entrypoint is None else None
         if not argv:
             return
         main = _Main(argv)  # CMD under an unknown ENTRYPOINT still starts the package manager
@@ -698,11 +651,11 @@ def _package_manager_pid1(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _missing_healthcheck(ctx: LintContext) -> Iterator[Violation]:
-    stage = _final(ctx)
+    stage = final_linux_stage(ctx)
     if stage is None:
         return
     expose: Instruction | None = None
-    for member in _chain_root_first(ctx, stage):
+    for member in chain_root_first(ctx, stage):
         for ins in member.instructions:
             if ins.keyword == "HEALTHCHECK":
                 return

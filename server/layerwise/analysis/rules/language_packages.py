@@ -24,9 +24,9 @@ from ...syntax.shell import ShellCommand
 from ..context import LintContext
 from ..edits import append_to_run, cache_mount_alternative
 from ..facts import clean_path
+from ..paths import copy_sources, copy_sources_dest
 from ..rule import Edit, Fix, Rule, Severity, Violation
 from ..shellfacts import placed_commands
-from .context import copy_sources, copy_sources_dest
 
 # -- RUN instructions and the tool invocations in them ------------------------------
 
@@ -488,6 +488,9 @@ def _lock_missing(
     )
 
 
+# -- Python: pip, uv, poetry ----------------------------------------------------------
+
+
 def _context_file(ctx: LintContext, origin: str | None, name: str) -> Path | None:
     """``origin/name`` in the build context, when the project around the Dockerfile can
     be read and has it (looked up in the Dockerfile's folder, then its parents inside
@@ -504,8 +507,6 @@ def _context_file(ctx: LintContext, origin: str | None, name: str) -> Path | Non
     except OSError:
         return None
 
-
-# -- Python: pip, uv, poetry ----------------------------------------------------------
 
 _PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
 _PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?")

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from ...syntax.model import Instruction, Stage
 from .. import stages
 from ..context import LintContext
+from ..paths import copy_sources
 from ..rule import Rule, Severity, Violation
-from .context import copy_sources
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from ..context import LintContext
+from ..paths import copy_sources
 from ..rule import Edit, Fix, Rule, Severity, Violation
-from .context import copy_sources
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
 # ADD unpacks local tar archives (optionally compressed): that is ADD's one real job.

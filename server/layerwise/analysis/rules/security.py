@@ -13,106 +13,34 @@ import posixpath
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
 from ...syntax.source import SourceText
+from ..commands import option_values
 from ..context import LintContext
 from ..dockerignore import IgnoreMatcher, IgnorePattern, load_dockerignore
 from ..facts import clean_path as _clean
+from ..paths import (
+    REMOTE,
+    copy_dest,
+    copy_paths,
+    copy_sources,
+    glob_covers,
+    has_glob,
+    path_segments,
+    run_path,
+    whole_context_source,
+)
 from ..rule import Edit, FileChange, Fix, Related, Rule, Severity, Violation
 from ..stages import copy_from, stage_facts
-from .context import copy_sources, whole_context_source
+from ..walk import line_number, run_targets, shipped_indexes
 
 _ROOT_USERS = frozenset({"root", "0"})
-_GLOB_CHARS = frozenset("*?[")
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
 
 
 # -- shared helpers ---------------------------------------------------------------------
-
-
-def _line(ctx: LintContext, offset: int) -> int:
-    return ctx.doc.source.line_of(offset) + 1
-
-
-def _run_targets(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
-    """RUN instructions (ONBUILD RUN triggers included) of non-Windows stages."""
-    for stage in ctx.doc.stages:
-        if ctx.is_windows(stage):
-            continue
-        for ins in stage.instructions:
-            target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger else ins
-            if target.keyword == "RUN" and target.shell is not None:
-                yield stage, target
-
-
-def _copy_dest(ins: Instruction) -> Token | None:
-    """The destination argument of a COPY/ADD."""
-    if ins.exec_args is not None:
-        return ins.exec_args[-1] if len(ins.exec_args) >= 2 else None
-    markers = {h.marker.start for h in ins.heredocs}
-    words = [w for w in ins.words if w.span.start not in markers]
-    return words[-1] if words and (len(words) >= 2 or ins.heredocs) else None
-
-
-def _has_glob(path: str) -> bool:
-    return any(c in _GLOB_CHARS for c in path)
-
-
-def _option_values(
-    command: ShellCommand, valued_short: str, valued_long: frozenset[str]
-) -> tuple[set[str], dict[str, str | None], list[Token]]:
-    """Parse a command's options: flags seen, option values, positional words.
-
-    Short options in ``valued_short`` take a value (rest of the cluster or the next
-    word); long options in ``valued_long`` take ``=value`` or the next word. Flags
-    are recorded as ``-x`` / ``--long``; a value of ``None`` means "not given".
-    """
-    flags: set[str] = set()
-    values: dict[str, str | None] = {}
-    positional: list[Token] = []
-    args = command.arguments
-    index = 0
-    only_positional = False
-    while index < len(args):
-        word = args[index]
-        value = word.value
-        index += 1
-        if only_positional or value == "-" or not value.startswith("-"):
-            positional.append(word)
-            continue
-        if value == "--":
-            only_positional = True
-            continue
-        if value.startswith("--"):
-            name, eq, inline = value.partition("=")
-            flags.add(name)
-            if name in valued_long:
-                if eq:
-                    values[name] = inline
-                elif index < len(args):
-                    values[name] = args[index].value
-                    index += 1
-                else:
-                    values[name] = None
-            continue
-        letters = value[1:]
-        for at, letter in enumerate(letters):
-            flags.add("-" + letter)
-            if letter in valued_short:
-                rest = letters[at + 1 :]
-                if rest:
-                    values["-" + letter] = rest
-                elif index < len(args):
-                    values["-" + letter] = args[index].value
-                    index += 1
-                else:
-                    values["-" + letter] = None
-                break
-    return flags, values, positional
 
 
 def _last_user_before(ctx: LintContext, ins: Instruction) -> Instruction | None:
@@ -125,106 +53,6 @@ def _last_user_before(ctx: LintContext, ins: Instruction) -> Instruction | None:
             if other.span.start < ins.span.start and other.keyword == "USER":
                 return other
     return None
-
-
-def _absolute(path: str, workdir: str | None) -> str | None:
-    """``path`` made absolute against ``workdir``; ``~`` is kept as a pseudo-root."""
-    if path.startswith("~/") or path == "~":
-        return _clean("/~" + path[1:])
-    if path.startswith("/"):
-        return _clean(path)
-    if workdir is None:
-        return None
-    return _clean(posixpath.join(workdir, path))
-
-
-def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
-
-
-def _glob_covers(pattern: str, path: str, recursive: bool) -> bool:
-    """A shell path ``pattern`` (globs allowed) names ``path`` or, if ``recursive``, an ancestor."""
-    pat, segs = _segments(pattern), _segments(path)
-    if len(pat) > len(segs) or (len(pat) < len(segs) and not recursive):
-        return False
-    if not pat and not recursive:
-        return False
-    for glob, name in zip(pat, segs, strict=False):
-        if _has_glob(glob):
-            if name.startswith(".") and not glob.startswith("."):
-                return False  # shell globs skip dot files
-            if not fnmatchcase(name, glob):
-                return False
-        elif glob != name:
-            return False
-    return True
-
-
-def _cd_before(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
-    for other in ctx.commands(ins):
-        if other is command:
-            return False
-        if other.program in ("cd", "pushd", "popd"):
-            return True
-    return False
-
-
-def _run_path(ctx: LintContext, ins: Instruction, command: ShellCommand, value: str) -> str | None:
-    """A path argument of a RUN command, absolute, or ``None`` when unknown."""
-    resolved = ctx.resolve(ins, value) if "$" in value else value
-    if resolved is None or not resolved:
-        return None
-    if not resolved.startswith(("/", "~")) and _cd_before(ctx, ins, command):
-        return None
-    return _absolute(resolved, ctx.workdir_at(ins))
-
-
-def _copy_paths(ctx: LintContext, ins: Instruction) -> list[tuple[str, list[str]]]:
-    """Where a COPY/ADD puts each source: (source path, absolute target candidates).
-
-    A directory source lands in the destination itself, a file in the destination
-    directory or at the destination path; when the Dockerfile does not say which
-    (``COPY id_rsa /root/.ssh``), both candidates are returned. ``[]`` when the
-    destination cannot be resolved. Shared by several rules: do not mutate.
-    """
-    key = ("copy_paths", id(ins))
-    found = ctx.memo.get(key)
-    if found is None:
-        found = ctx.memo[key] = _find_copy_paths(ctx, ins)
-    return found  # type: ignore[return-value]
-
-
-def _find_copy_paths(ctx: LintContext, ins: Instruction) -> list[tuple[str, list[str]]]:
-    dest_token = _copy_dest(ins)
-    if dest_token is None:
-        return []
-    dest = ctx.resolve(ins, dest_token.value)
-    if dest is None:
-        return []
-    base = _absolute(dest, ctx.workdir_at(ins))
-    if base is None:
-        return []
-    tokens = copy_sources(ins)
-    sources = [ctx.resolve(ins, token.value) for token in tokens]
-    sources.extend(heredoc.name for heredoc in ins.heredocs)
-    into_dir = (
-        dest.endswith(("/", "/.")) or dest in (".", "..") or len(sources) > 1
-    ) and not ins.heredocs
-    out = []
-    for source in sources:
-        if source is None:
-            continue
-        name = posixpath.basename(source.rstrip("/"))
-        inside = _clean(posixpath.join(base, name))
-        if source.endswith("/") or name in ("", ".", "..") or _has_glob(name):
-            out.append((source, [base]))
-        elif into_dir:
-            out.append((source, [inside]))
-        elif ins.heredocs:
-            out.append((source, [base]))
-        else:
-            out.append((source, [base, inside]))
-    return out
 
 
 # -- sensitive file names (LW303, LW304) -----------------------------------------------
@@ -248,7 +76,7 @@ _KEYRING_DIRS = ("/etc/apt/", "/usr/share/keyrings/", "/etc/pki/rpm-gpg/", "/etc
 
 def credential_kind(path: str) -> str | None:
     """What credential a file or directory name stands for, or ``None``."""
-    segs = _segments(path.replace("\\", "/"))
+    segs = path_segments(path.replace("\\", "/"))
     if not segs:
         return None
     base = segs[-1]
@@ -333,7 +161,7 @@ def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
         if ins.keyword != "RUN" or ins.shell is None:
             continue
         for command in ctx.commands(ins, "chown"):
-            flags, values, positional = _option_values(
+            flags, values, positional = option_values(
                 command, "", frozenset({"--from", "--reference"})
             )
             if not ({"-R", "--recursive"} & flags):
@@ -350,7 +178,7 @@ def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
                 continue
             targets = []
             for word in paths:
-                path = _run_path(ctx, ins, command, word.value)
+                path = run_path(ctx, ins, command, word.value)
                 if path is not None:
                     targets.append(path)
             if targets:
@@ -392,7 +220,7 @@ def _chowned_beyond_copies(ctx: LintContext, stage: Stage, chown: _Chown) -> lis
         if ins.span.start >= chown.ins.span.start:
             break
         if ins.keyword in ("COPY", "ADD"):
-            copied.extend(t for _, candidates in _copy_paths(ctx, ins) for t in candidates)
+            copied.extend(t for _, candidates in copy_paths(ctx, ins) for t in candidates)
     more = []
     for target in chown.targets:
         if not any(target == c or target.startswith(c.rstrip("/") + "/") for c in copied):
@@ -403,7 +231,7 @@ def _chowned_beyond_copies(ctx: LintContext, stage: Stage, chown: _Chown) -> lis
 
 
 def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
-    shipped = _shipped(ctx)
+    shipped = shipped_indexes(ctx)
     for stage in ctx.doc.stages:
         if stage.index not in shipped or ctx.is_windows(stage):
             continue
@@ -413,14 +241,14 @@ def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
         for ins in stage.instructions:
             if ins.keyword not in ("COPY", "ADD") or ins.flag("chown") is not None:
                 continue
-            targets = [t for _, candidates in _copy_paths(ctx, ins) for t in candidates]
+            targets = [t for _, candidates in copy_paths(ctx, ins) for t in candidates]
             if not targets:
                 continue
             for chown in chowns:
                 if chown.ins.span.start <= ins.span.start:
                     continue
                 if all(
-                    any(_glob_covers(t, target, recursive=True) for t in chown.targets)
+                    any(glob_covers(t, target, recursive=True) for t in chown.targets)
                     for target in targets
                 ):
                     owner = chown.owner or "<user>"
@@ -433,7 +261,7 @@ def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
                     )
                     yield Violation(
                         ins.keyword_span,
-                        f"'chown -R' on line {_line(ctx, chown.command.span.start)} re-owns "
+                        f"'chown -R' on line {line_number(ctx, chown.command.span.start)} re-owns "
                         f"what this {ins.keyword} adds, which stores a second copy of every "
                         f"file in a new layer; use '{ins.keyword} --chown={owner}' and {advice}",
                         _chown_fix(ctx, stage, ins, chown.owner),
@@ -475,7 +303,7 @@ def _mode_arguments(command: ShellCommand) -> list[tuple[Token, str, list[Token]
     """(mode word, mode text, target words) of chmod, mkdir -m and install -m."""
     program = command.program
     if program == "chmod":
-        flags, values, positional = _option_values(command, "", frozenset({"--reference"}))
+        flags, values, positional = option_values(command, "", frozenset({"--reference"}))
         if "--reference" in values or not positional:
             return []
         # A mode that looks like an option (``chmod -w f``) only removes bits: skipping is fine.
@@ -571,7 +399,7 @@ def _builds_as_root(ctx: LintContext, ins: Instruction) -> bool:
 
 
 def _sudo(ctx: LintContext) -> Iterator[Violation]:
-    for _, ins in _run_targets(ctx):
+    for _, ins in run_targets(ctx):
         if "sudo" not in ctx.text[ins.span.start : ins.span.end]:
             continue  # most RUNs: nothing to look for
         for command in ctx.commands(ins):
@@ -711,17 +539,13 @@ def _literal_credentials(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _is_keyring_dest(ctx: LintContext, ins: Instruction) -> bool:
-    dest = _copy_dest(ins)
+    dest = copy_dest(ins)
     value = ctx.resolve(ins, dest.value) if dest is not None else None
     return value is not None and value.startswith(_KEYRING_DIRS)
 
 
-def _shipped(ctx: LintContext) -> set[int]:
-    return {s.index for s in ctx.shipped_stages()}
-
-
 def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
-    shipped = _shipped(ctx)
+    shipped = shipped_indexes(ctx)
     for stage in ctx.doc.stages:
         windows = ctx.is_windows(stage)
         for ins in stage.instructions:
@@ -731,11 +555,11 @@ def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
             reported = False
             for token in copy_sources(ins):
                 value = ctx.resolve(ins, token.value)
-                if value is None or _REMOTE.match(value):
+                if value is None or REMOTE.match(value):
                     continue
                 path = value.replace("\\", "/") if windows else value
                 path = path.rstrip("/") or path
-                if _has_glob(path):
+                if has_glob(path):
                     base = posixpath.basename(path)
                     kind = (
                         "environment files, which usually hold secrets"
@@ -762,7 +586,7 @@ def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
                     "with the image can read; exclude it in .dockerignore and pass secrets with "
                     "'RUN --mount=type=secret' (or --mount=type=ssh for SSH keys)",
                 )
-            dest = _copy_dest(ins)
+            dest = copy_dest(ins)
             if reported or dest is None or ins.heredocs:
                 continue
             value = ctx.resolve(ins, dest.value)
@@ -805,19 +629,19 @@ def _written_paths(ctx: LintContext, ins: Instruction) -> Iterator[tuple[ShellCo
             if not last.startswith("-"):
                 words.append(last)
         elif program == "curl":
-            _, values, _ = _option_values(command, "o", frozenset({"--output"}))
+            _, values, _ = option_values(command, "o", frozenset({"--output"}))
             words.extend(v for v in (values.get("-o"), values.get("--output")) if v)
         elif program == "wget":
-            _, values, _ = _option_values(command, "O", frozenset({"--output-document"}))
+            _, values, _ = option_values(command, "O", frozenset({"--output-document"}))
             words.extend(v for v in (values.get("-O"), values.get("--output-document")) if v)
         elif program == "ssh-keygen":
-            _, values, _ = _option_values(command, "fCNtbm", frozenset())
+            _, values, _ = option_values(command, "fCNtbm", frozenset())
             if values.get("-f"):
                 words.append(values["-f"] or "")
         for word in words:
             if word in ("-", "/dev/null", "/dev/stdout", "/dev/stderr"):
                 continue
-            path = _run_path(ctx, ins, command, word)
+            path = run_path(ctx, ins, command, word)
             if path is not None:
                 yield command, path
 
@@ -825,8 +649,8 @@ def _written_paths(ctx: LintContext, ins: Instruction) -> Iterator[tuple[ShellCo
 def _stored_secrets(ctx: LintContext, ins: Instruction) -> list[_Stored]:
     stored = []
     if ins.keyword in ("COPY", "ADD"):
-        for source, targets in _copy_paths(ctx, ins):
-            if _REMOTE.match(source):
+        for source, targets in copy_paths(ctx, ins):
+            if REMOTE.match(source):
                 continue
             for target in targets:
                 kind = _sensitive(target) or _sensitive(source)
@@ -842,10 +666,10 @@ def _stored_secrets(ctx: LintContext, ins: Instruction) -> list[_Stored]:
 
 def _removals(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str, bool]]:
     for command in ctx.commands(ins, "rm", "shred"):
-        flags, _, positional = _option_values(command, "", frozenset())
+        flags, _, positional = option_values(command, "", frozenset())
         recursive = bool({"-r", "-R", "--recursive"} & flags)
         for word in positional:
-            path = _run_path(ctx, ins, command, word.value)
+            path = run_path(ctx, ins, command, word.value)
             if path is not None:
                 yield word, path, recursive
 
@@ -860,12 +684,12 @@ def _secret_removed_later(ctx: LintContext) -> Iterator[Violation]:
             if ins.keyword == "RUN" and ins.shell is not None and stored:
                 for word, path, recursive in _removals(ctx, ins):
                     for item in stored:
-                        if item.ins is ins or not _glob_covers(path, item.path, recursive):
+                        if item.ins is ins or not glob_covers(path, item.path, recursive):
                             continue
                         yield Violation(
                             word.span,
                             f"Removing '{word.value}' here does not take {item.kind} out of "
-                            f"the image: {item.how} {_line(ctx, item.ins.span.start)} already "
+                            f"the image: {item.how} {line_number(ctx, item.ins.span.start)} already "
                             "stored it in a layer; use 'RUN --mount=type=secret' (or "
                             "--mount=type=ssh) so it never lands in a layer",
                             related=(Related(item.ins.keyword_span, "the file is stored here"),),
@@ -880,7 +704,7 @@ def _secret_removed_later(ctx: LintContext) -> Iterator[Violation]:
 def _context_path(ctx: LintContext, stage: Stage, ins: Instruction, token: Token) -> str | None:
     """A COPY source as a cleaned path relative to the context root; ``None`` if unknown."""
     value = ctx.resolve(ins, token.value)
-    if value is None or not value or _REMOTE.match(value):
+    if value is None or not value or REMOTE.match(value):
         return None
     if ctx.is_windows(stage):
         value = value.replace("\\", "/")
@@ -955,7 +779,7 @@ def _literal_prefix(path: str) -> str:
     segs = path.split("/")
     prefix = []
     for seg in segs:
-        if _has_glob(seg):
+        if has_glob(seg):
             break
         prefix.append(seg)
     return "/".join(prefix)
@@ -977,7 +801,7 @@ def _copy_ignored(ctx: LintContext) -> Iterator[Violation]:
                 if matcher is None:
                     return
                 pattern: IgnorePattern | None = None
-                if not _has_glob(path):
+                if not has_glob(path):
                     pattern = matcher.decide(path)
                     if pattern is not None and matcher.may_reinclude_below(path):
                         pattern = None
@@ -997,6 +821,9 @@ def _copy_ignored(ctx: LintContext) -> Iterator[Violation]:
                     f"line {pattern.line}), so it is not in the build context and this "
                     f"{ins.keyword} fails or copies nothing; remove the pattern or the source",
                 )
+
+
+# -- LW702 add-url-without-checksum ----------------------------------------------------
 
 
 def _contributing(ctx: LintContext) -> frozenset[int]:
@@ -1056,8 +883,6 @@ def _in_contributing_stage(ctx: LintContext, ins: Instruction) -> bool:
     return stage is None or stage.index in _contributing(ctx)
 
 
-# -- LW702 add-url-without-checksum ----------------------------------------------------
-
 _URL = re.compile(r"^(?:https?|ftp)://", re.I)
 
 
@@ -1099,13 +924,13 @@ _SUBSTITUTION = re.compile(r"\$\(\s*((?:curl|wget)\b[^)]*)\)|`\s*((?:curl|wget)\
 
 def _downloads_to_stdout(command: ShellCommand) -> bool:
     if command.program == "curl":
-        flags, values, _ = _option_values(command, _CURL_VALUED, frozenset({"--output"}))
+        flags, values, _ = option_values(command, _CURL_VALUED, frozenset({"--output"}))
         if {"-O", "--remote-name", "--remote-name-all"} & flags:
             return False
         output = values.get("-o", values.get("--output", "-"))
         return output in ("-", "/dev/stdout")
     if command.program == "wget":
-        _, values, _ = _option_values(command, _WGET_VALUED, frozenset({"--output-document"}))
+        _, values, _ = option_values(command, _WGET_VALUED, frozenset({"--output-document"}))
         output = values.get("-O", values.get("--output-document"))
         return output in ("-", "/dev/stdout")
     return False
@@ -1166,7 +991,7 @@ def _pipe_to_shell(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         if ctx.is_windows(stage):
             yield from _powershell_download_exec(ctx, stage)
-    for stage, ins in _run_targets(ctx):
+    for stage, ins in run_targets(ctx):
         if stage.index not in _contributing(ctx):
             continue  # a test or CI target nothing shipped uses: no artifact to poison
         commands = ctx.commands(ins)
@@ -1296,7 +1121,7 @@ def _tool_uses(ctx: LintContext, ins: Instruction) -> Iterator[tuple[str, Span]]
             continue
         if program in ("apt-get", "apt") and apt_dropped:
             continue
-        _, values, _ = _option_values(command, "t", frozenset({"--virtual"}))
+        _, values, _ = option_values(command, "t", frozenset({"--virtual"}))
         virtual = values.get("-t") or values.get("--virtual")
         if virtual is not None and virtual in removed:
             continue
@@ -1322,7 +1147,7 @@ def _curl_and_wget(ctx: LintContext) -> Iterator[Violation]:
                 if other in first and tool not in first:
                     yield Violation(
                         span,
-                        f"This stage already uses {other} (line {_line(ctx, first[other].start)}); "
+                        f"This stage already uses {other} (line {line_number(ctx, first[other].start)}); "
                         f"installing or running {tool} as well adds a second download tool to "
                         "the image; use one of them",
                         related=(Related(first[other], f"{other} used here"),),
@@ -1344,7 +1169,7 @@ _WGET_QUIET = frozenset(
 def _wget_is_quiet(command: ShellCommand) -> bool:
     if any(w.value == "-nv" for w in command.arguments):
         return True
-    flags, _, _ = _option_values(
+    flags, _, _ = option_values(
         command, _WGET_VALUED, frozenset({"--output-file", "--append-output", "--progress"})
     )
     return bool(flags & _WGET_QUIET) or "--progress" in flags
@@ -1397,7 +1222,7 @@ def _small(value: str | None) -> bool:
 
 def _small_download(command: ShellCommand) -> bool:
     """Every file the wget fetches is a signature, checksum, key or script."""
-    _, values, positional = _option_values(command, _WGET_VALUED, frozenset({"--output-document"}))
+    _, values, positional = option_values(command, _WGET_VALUED, frozenset({"--output-document"}))
     output = values.get("-O", values.get("--output-document"))
     if output not in (None, "-", "/dev/stdout") and _small(output):
         return True
@@ -1412,7 +1237,7 @@ def _sets_progress(command: ShellCommand) -> bool:
 def _wget_progress(ctx: LintContext) -> Iterator[Violation]:
     if "wget" not in ctx.text:
         return
-    for stage, ins in _run_targets(ctx):
+    for stage, ins in run_targets(ctx):
         wgets = ctx.commands(ins, "wget")
         if not wgets or _busybox_wget(ctx, stage, ins):
             continue

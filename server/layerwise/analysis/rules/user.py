@@ -13,8 +13,8 @@ from ..context import LintContext
 from ..edits import insert_lines_at_end, insert_lines_before, with_placeholders
 from ..facts import ImageRef
 from ..images import image_facts
+from ..paths import copy_sources, copy_sources_dest
 from ..rule import Fix, Related, Rule, Severity, Violation
-from .context import copy_sources, copy_sources_dest
 
 # Instructions whose effect depends on running as root at build time.
 _BUILD_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR", "ONBUILD"})
