@@ -1,6 +1,6 @@
-"""Which instructions and stages a rule visits: the RUNs of Linux stages (ONBUILD triggers
-included), the stages that ship, a stage chain from its root, the final Linux stage;
-and the line numbers messages cite."""
+"""Which instructions and stages a rule visits: every instruction and the RUNs of Linux
+stages (ONBUILD triggers included), the stages that ship, a stage chain from its root,
+the final Linux stage; and the line numbers messages cite."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ from .context import LintContext
 
 def line_number(ctx: LintContext, offset: int) -> int:
     return ctx.doc.source.line_of(offset) + 1
+
+
+def all_instructions(ctx: LintContext) -> Iterator[Instruction]:
+    """Every instruction, ONBUILD triggers included."""
+    for ins in ctx.doc.instructions:
+        yield ins
+        if ins.trigger is not None:
+            yield ins.trigger
 
 
 def run_targets(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:

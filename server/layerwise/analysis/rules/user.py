@@ -1,4 +1,9 @@
-"""LW2xx: running as non-root (PRACTICES B)."""
+"""LW2xx: running as a non-root user (PRACTICES B).
+
+The final stage's USER (LW201, LW202), and what running without root needs from the
+build: files owned through COPY --chown rather than a recursive chown (LW203), no paths
+every user can write (LW204), no sudo (LW205).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,21 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from ...syntax.model import Instruction, Span, Stage
+from ...syntax.model import Instruction, Span, Stage, Token
+from ...syntax.shell import ShellCommand
+from ..commands import option_values
 from ..context import LintContext
 from ..edits import insert_lines_at_end, insert_lines_before, with_placeholders
 from ..facts import ImageRef
 from ..images import image_facts
-from ..paths import copy_sources, copy_sources_dest
-from ..rule import Fix, Related, Rule, Severity, Violation
+from ..paths import copy_paths, copy_sources, copy_sources_dest, glob_covers, run_path
+from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..walk import line_number, run_targets, shipped_indexes
+
+# -- LW201 / LW202: the final stage's USER ---------------------------------------------
 
 # Instructions whose effect depends on running as root at build time.
 _BUILD_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR", "ONBUILD"})
@@ -121,13 +132,19 @@ _REPLS = frozenset(
 )  # fmt: skip
 # Tools an entrypoint uses to drop from root to a service account at start-up.
 _PRIVILEGE_DROP = ("gosu", "su-exec", "setpriv", "chpst", "runuser", "s6-setuidgid")
+
+
 # The same, as used in an entrypoint script read from the build context.
 _SCRIPT_DROP = re.compile(
     r"\b(?:gosu|su-exec|s6-setuidgid|setuidgid)\s+\S"
     r"|\bsetpriv\b[^\n]*--reuid|\brunuser\b[^\n]*\s-u\s|\bchpst\s+-u\s"
     r"|\bchroot\b[^\n]*--userspec"
 )
+
+
 _EXEC_ARGS = re.compile(r"""\bexec\s+["']?\$(?:@|\{@\})""")
+
+
 # Servers whose master process starts as root and runs its workers as an unprivileged
 # account from their configuration (httpd/apache2 User, nginx user, php-fpm pool user,
 # mysqld user=mysql, which refuses to run as root otherwise), and docker-in-docker,
@@ -136,6 +153,8 @@ _SELF_DROPPING = re.compile(
     r"^(?:httpd|httpd-foreground|apache2|apache2-foreground|apachectl|apache2ctl|nginx"
     r"|php-fpm[\d.]*|mysqld|mariadbd|dockerd|dockerd-entrypoint\.sh)$"
 )
+
+
 _SCRIPT_LIMIT = 256 * 1024
 
 
@@ -300,6 +319,307 @@ def _root_user(ctx: LintContext) -> Iterator[Violation]:
     )
 
 
+# -- LW203 copy-without-chown ----------------------------------------------------------
+
+_OWNER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
+_USER_TOOLS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})
+
+
+@dataclass(frozen=True)
+class _Chown:
+    ins: Instruction
+    command: ShellCommand
+    owner: str | None  # resolved owner spec, None when unknown
+    targets: list[str]  # absolute paths (globs allowed)
+    unresolved: bool = False  # some path arguments could not be resolved
+
+
+def _recursive_chowns(ctx: LintContext, stage: Stage) -> list[_Chown]:
+    found = []
+    for ins in stage.instructions:
+        if ins.keyword != "RUN" or ins.shell is None:
+            continue
+        for command in ctx.commands(ins, "chown"):
+            flags, values, positional = option_values(
+                command, "", frozenset({"--from", "--reference"})
+            )
+            if not ({"-R", "--recursive"} & flags):
+                continue
+            if "--reference" in values:
+                owner, paths = None, positional
+            elif positional:
+                raw = positional[0].value
+                owner = ctx.resolve(ins, raw) if "$" in raw else raw
+                if owner is not None and not _OWNER.match(owner):
+                    owner = None  # ``$(id -u)`` and other shell-computed owners
+                paths = positional[1:]
+            else:
+                continue
+            targets = []
+            for word in paths:
+                path = run_path(ctx, ins, command, word.value)
+                if path is not None:
+                    targets.append(path)
+            if targets:
+                found.append(_Chown(ins, command, owner, targets, len(targets) < len(paths)))
+    return found
+
+
+def _created_later(ctx: LintContext, stage: Stage, after: Instruction, owner: str) -> bool:
+    """A user or group named in ``owner`` is created after ``after`` in the stage."""
+    names = {n for n in owner.split(":") if n and not n.isdigit()}
+    for ins in stage.instructions:
+        if ins.span.start <= after.span.start or ins.keyword != "RUN":
+            continue
+        for command in ctx.commands(ins):
+            if command.program in _USER_TOOLS and names & {w.value for w in command.arguments}:
+                return True
+    return False
+
+
+def _chown_fix(ctx: LintContext, stage: Stage, ins: Instruction, owner: str | None) -> Fix | None:
+    if owner is None or not _OWNER.match(owner):
+        return None
+    if ":" not in owner and "." in owner:
+        return None  # ``user.group`` is chown's legacy spelling; --chown has no such form
+    if _created_later(ctx, stage, ins, owner):
+        return None  # --chown needs the user to exist when COPY runs
+    at = ins.keyword_span.end
+    return Fix(
+        f"Copy with --chown={owner} (unsafe)", (Edit(at, at, f" --chown={owner}"),), safe=False
+    )
+
+
+def _chowned_beyond_copies(ctx: LintContext, stage: Stage, chown: _Chown) -> list[str]:
+    """The chown's targets that are not files COPY/ADD put in the stage before it (a
+    directory made by ``mkdir`` above a copied file, another path): dropping the chown
+    would leave them with their old owner. Unknown chown arguments count as more."""
+    copied: list[str] = []
+    for ins in stage.instructions:
+        if ins.span.start >= chown.ins.span.start:
+            break
+        if ins.keyword in ("COPY", "ADD"):
+            copied.extend(t for _, candidates in copy_paths(ctx, ins) for t in candidates)
+    more = []
+    for target in chown.targets:
+        if not any(target == c or target.startswith(c.rstrip("/") + "/") for c in copied):
+            more.append(target)
+    if chown.unresolved:
+        more.append("paths it cannot resolve")
+    return more
+
+
+def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
+    shipped = shipped_indexes(ctx)
+    for stage in ctx.doc.stages:
+        if stage.index not in shipped or ctx.is_windows(stage):
+            continue
+        chowns = _recursive_chowns(ctx, stage)
+        if not chowns:
+            continue
+        for ins in stage.instructions:
+            if ins.keyword not in ("COPY", "ADD") or ins.flag("chown") is not None:
+                continue
+            targets = [t for _, candidates in copy_paths(ctx, ins) for t in candidates]
+            if not targets:
+                continue
+            for chown in chowns:
+                if chown.ins.span.start <= ins.span.start:
+                    continue
+                if all(
+                    any(glob_covers(t, target, recursive=True) for t in chown.targets)
+                    for target in targets
+                ):
+                    owner = chown.owner or "<user>"
+                    more = _chowned_beyond_copies(ctx, stage, chown)
+                    advice = (
+                        "drop the recursive chown"
+                        if not more
+                        else f"narrow the chown, which also re-owns {', '.join(more)}, so that "
+                        "it no longer covers the copied files"
+                    )
+                    yield Violation(
+                        ins.keyword_span,
+                        f"'chown -R' on line {line_number(ctx, chown.command.span.start)} re-owns "
+                        f"what this {ins.keyword} adds, which stores a second copy of every "
+                        f"file in a new layer; use '{ins.keyword} --chown={owner}' and {advice}",
+                        _chown_fix(ctx, stage, ins, chown.owner),
+                        (Related(chown.command.span, "recursive chown of the copied files"),),
+                    )
+                    break
+
+
+# -- LW204 world-writable --------------------------------------------------------------
+
+_SYMBOLIC_CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=][rwxXst]*)+)$")
+
+
+def _mode_is_world_writable(mode: str) -> bool | None:
+    """True for modes that let everyone write (sticky-bit modes excepted); None if unknown."""
+    if re.fullmatch(r"[0-7]{1,5}", mode):
+        value = int(mode, 8)
+        return bool(value & 0o002) and not value & 0o1000
+    writable = False
+    sticky = False
+    for clause in mode.split(","):
+        match = _SYMBOLIC_CLAUSE.match(clause)
+        if match is None:
+            return None  # ``o=u`` style copies or not a mode at all
+        who = match.group(1)
+        others = "o" in who or "a" in who
+        for op, perms in re.findall(r"([-+=])([rwxXst]*)", match.group(2)):
+            if others:
+                if op == "=":
+                    writable = "w" in perms
+                elif "w" in perms:
+                    writable = op == "+"
+            if "t" in perms and (others or not who):
+                sticky = op != "-"
+    return writable and not sticky
+
+
+def _mode_arguments(command: ShellCommand) -> list[tuple[Token, str, list[Token]]]:
+    """(mode word, mode text, target words) of chmod, mkdir -m and install -m."""
+    program = command.program
+    if program == "chmod":
+        flags, values, positional = option_values(command, "", frozenset({"--reference"}))
+        if "--reference" in values or not positional:
+            return []
+        # A mode that looks like an option (``chmod -w f``) only removes bits: skipping is fine.
+        return [(positional[0], positional[0].value, positional[1:])]
+    if program in ("mkdir", "install"):
+        args = command.arguments
+        out: list[tuple[Token, str, list[Token]]] = []
+        for index, word in enumerate(args):
+            value = word.value
+            if value in ("-m", "--mode") and index + 1 < len(args):
+                out.append((args[index + 1], args[index + 1].value, []))
+            elif value.startswith("--mode="):
+                out.append((word, value[len("--mode=") :], []))
+            elif value.startswith("-m") and len(value) > 2 and not value.startswith("--"):
+                out.append((word, value[2:], []))
+        return out
+    return []
+
+
+def _removed_in_same_run(
+    ctx: LintContext, ins: Instruction, after: ShellCommand, targets: list[Token]
+) -> bool:
+    if not targets:
+        return False
+    names = {t.value for t in targets}
+    seen = False
+    for command in ctx.commands(ins):
+        if command is after:
+            seen = True
+            continue
+        if seen and command.program == "rm":
+            removed = {w.value for w in command.arguments}
+            if names <= removed:
+                return True
+    return False
+
+
+def _world_writable(ctx: LintContext) -> Iterator[Violation]:
+    for stage in ctx.doc.stages:
+        if ctx.is_windows(stage):
+            continue
+        for ins in stage.instructions:
+            target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger else ins
+            if target.keyword in ("COPY", "ADD"):
+                flag = target.flag("chmod")
+                if flag is None or flag.value is None or flag.value_span is None:
+                    continue
+                mode = ctx.resolve(target, flag.value)
+                if mode is not None and _mode_is_world_writable(mode):
+                    yield Violation(
+                        flag.value_span,
+                        f"--chmod={mode} makes the copied files writable by every user; "
+                        "drop the write bit for others (e.g. 755 or 644)",
+                    )
+                continue
+            if target.keyword != "RUN":
+                continue
+            for command in ctx.commands(target, "chmod", "mkdir", "install"):
+                for word, raw_mode, targets in _mode_arguments(command):
+                    mode = ctx.resolve(target, raw_mode) if "$" in raw_mode else raw_mode
+                    if mode is None or not _mode_is_world_writable(mode):
+                        continue
+                    if _removed_in_same_run(ctx, target, command, targets):
+                        continue  # a scratch directory that does not outlive the RUN
+                    yield Violation(
+                        word.span,
+                        f"Mode '{mode}' makes the path writable by every user in the "
+                        "container, so any process can replace code or data there; grant "
+                        "write access to the owning user or group instead (e.g. 755, 775)",
+                    )
+
+
+# -- LW205 sudo ------------------------------------------------------------------------
+
+_ROOT_USERS = frozenset({"root", "0"})
+
+
+def _last_user_before(ctx: LintContext, ins: Instruction) -> Instruction | None:
+    """The USER instruction in effect at ``ins`` (stage chain included)."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return None
+    for member in ctx.stage_chain(stage):
+        for other in reversed(member.instructions):
+            if other.span.start < ins.span.start and other.keyword == "USER":
+                return other
+    return None
+
+
+def _sudo_word(command: ShellCommand) -> int | None:
+    end = command.program_at if command.program_at is not None else len(command.words) - 1
+    for index in range(0, end + 1):
+        if command.words[index].value.rsplit("/", 1)[-1] == "sudo":
+            return index
+    return None
+
+
+def _builds_as_root(ctx: LintContext, ins: Instruction) -> bool:
+    user = _last_user_before(ctx, ins)
+    if user is None:
+        stage = ctx.doc.stage_of(ins)
+        image = ctx.info(stage).image if stage is not None else None
+        return image is not None and image.is_official
+    name = user.args.split(":", 1)[0].strip().strip("\"'")
+    resolved = ctx.resolve(user, name)
+    return resolved is not None and resolved.lower() in _ROOT_USERS
+
+
+def _sudo(ctx: LintContext) -> Iterator[Violation]:
+    for _, ins in run_targets(ctx):
+        if "sudo" not in ctx.text[ins.span.start : ins.span.end]:
+            continue  # most RUNs: nothing to look for
+        for command in ctx.commands(ins):
+            index = _sudo_word(command)
+            if index is None:
+                continue
+            word = command.words[index]
+            fix = None
+            nxt = command.words[index + 1] if index + 1 < len(command.words) else None
+            if (
+                nxt is not None
+                and command.program_at == index + 1
+                and not ctx.text[word.span.end : nxt.span.start].strip(" \t")
+                and _builds_as_root(ctx, ins)
+            ):
+                fix = Fix(
+                    "Remove sudo (unsafe)", (Edit(word.span.start, nxt.span.start, ""),), safe=False
+                )
+            yield Violation(
+                word.span,
+                "sudo in a RUN: build steps already run as the current USER, and sudo needs a "
+                "setuid binary and a sudoers entry in the image; switch with USER root for "
+                "the steps that need it (or use gosu/su-exec at runtime)",
+                fix,
+            )
+
+
 RULES = (
     Rule(
         code="LW201",
@@ -318,6 +638,33 @@ RULES = (
         category="user",
         check=_root_user,
         aliases=("DL3002",),
+        fixable=True,
+    ),
+    Rule(
+        code="LW203",
+        name="copy-without-chown",
+        summary="Copied files are re-owned by a later recursive chown instead of COPY --chown",
+        severity=Severity.WARNING,
+        category="user",
+        check=_copy_without_chown,
+        fixable=True,
+    ),
+    Rule(
+        code="LW204",
+        name="world-writable",
+        summary="chmod or --chmod makes files writable by every user",
+        severity=Severity.WARNING,
+        category="user",
+        check=_world_writable,
+    ),
+    Rule(
+        code="LW205",
+        name="sudo-in-run",
+        summary="sudo used in a RUN instruction",
+        severity=Severity.WARNING,
+        category="user",
+        check=_sudo,
+        aliases=("DL3004",),
         fixable=True,
     ),
 )

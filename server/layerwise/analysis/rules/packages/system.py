@@ -3,7 +3,7 @@
 apt, apk, yum/dnf/microdnf/tdnf and zypper: non-interactive switches, caches cleaned
 in the layer that creates them (or kept out of it by a BuildKit cache mount),
 cleanup that comes a layer too late, in-place distribution upgrades and version pins.
-The apt-get basics (update alone, -y, recommends, lists) live in ``packages.py``.
+The apt-get basics (update alone, -y, recommends, lists) live in ``apt.py``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ...syntax.model import Instruction, Span, Stage, Token
-from ...syntax.shell import ShellCommand
-from ..context import LintContext
-from ..edits import (
+from ....syntax.model import Instruction, Span, Stage, Token
+from ....syntax.shell import ShellCommand
+from ...context import LintContext
+from ...edits import (
     and_chain_only,
     append_to_run,
     block_start,
@@ -23,9 +23,9 @@ from ..edits import (
     flags_key,
     stage_shell_is_posix,
 )
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
-from ..stages import stage_facts
-from .packages import apt_subcommand, config_before
+from ...rule import Edit, Fix, Related, Rule, Severity, Violation
+from ...stages import stage_facts
+from .apt import apt_subcommand, config_before
 
 # -- shared helpers -------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""LW91x–LW92x: BuildKit's static build checks, run natively (no Docker daemon).
+"""LW909-LW921: BuildKit's static build checks, run natively (no Docker daemon).
 
 Each rule carries the BuildKit check name as an alias, so ``# check=skip=Name``
 and ``--select Name`` work as they do with ``docker build --check``.
@@ -10,12 +10,11 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Span, Stage
-from ...syntax.parser import KNOWN_INSTRUCTIONS
-from ..context import LintContext
-from ..edits import delete_instruction
-from ..facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference, variable_references
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ....syntax.model import Span, Stage
+from ....syntax.parser import KNOWN_INSTRUCTIONS
+from ...context import LintContext
+from ...facts import AUTOMATIC_ARGS, arg_env, expand, is_valid_reference, variable_references
+from ...rule import Edit, Fix, Rule, Severity, Violation
 
 _VARIABLE = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
@@ -201,23 +200,6 @@ def _invalid_default_in_from(ctx: LintContext) -> Iterator[Violation]:
                 f"With the ARG defaults, the base image is '{expanded}', which is not a valid "
                 "image reference; give the ARG a default",
             )
-
-
-def _multiple_instructions(ctx: LintContext) -> Iterator[Violation]:
-    for stage in ctx.doc.stages:
-        for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
-            found = [ins for ins in stage.instructions if ins.keyword == keyword]
-            if len(found) < 2:
-                continue
-            last = found[-1]
-            for ins in found[:-1]:
-                yield Violation(
-                    ins.keyword_span,
-                    f"Only the last {keyword} of a stage takes effect; this one is overridden "
-                    f"on line {ctx.doc.source.line_of(last.span.start) + 1}",
-                    Fix(f"Remove the overridden {keyword}", (delete_instruction(ctx, ins),)),
-                    (Related(last.keyword_span, f"the {keyword} that takes effect"),),
-                )
 
 
 def _key_value_text(ctx: LintContext, raw: str, value: str) -> str | None:
@@ -461,8 +443,4 @@ RULES = (
          Severity.ERROR, "buildkit", _expose_invalid_format, aliases=("DL3011",)),
     Rule("LW945", "expose-host-mapping", "EXPOSE with an IP address or host port",
          Severity.WARNING, "buildkit", _expose_host_mapping, aliases=("ExposeInvalidFormat",)),
-    Rule("LW805", "multiple-cmd", "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
-         Severity.WARNING, "runtime", _multiple_instructions,
-         aliases=("MultipleInstructionsDisallowed", "DL4003", "DL4004", "DL3012"), fixable=True,
-         tags=("unnecessary",)),
 )  # fmt: skip

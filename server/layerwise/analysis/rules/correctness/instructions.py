@@ -1,26 +1,30 @@
-"""LW9xx: correctness and BuildKit syntax checks (PRACTICES I, item 38)."""
+"""LW901-LW908, LW928, LW942: instructions Docker rejects or reads otherwise than meant.
+
+An unknown instruction, no FROM or an instruction before it, a relative WORKDIR, COPY
+--from a stage that does not exist or is its own, two stages with one name, MAINTAINER,
+an exec form that is not JSON, and an ENV that reads a variable it sets itself.
+"""
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Token
-from ...syntax.parser import KNOWN_INSTRUCTIONS
-from ..context import LintContext
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ....syntax.model import Instruction, Span, Token
+from ....syntax.parser import KNOWN_INSTRUCTIONS
+from ...context import LintContext
+from ...edits import line_indent
+from ...facts import variable_references
+from ...rule import Edit, Fix, Related, Rule, Severity, Violation
+from ...walk import all_instructions
 
-
-def _all_instructions(ctx: LintContext) -> Iterator[Instruction]:
-    for ins in ctx.doc.instructions:
-        yield ins
-        if ins.trigger is not None:
-            yield ins.trigger
+# -- LW901-LW908: instructions and stages ----------------------------------------------
 
 
 def _unknown_instruction(ctx: LintContext) -> Iterator[Violation]:
-    for ins in _all_instructions(ctx):
+    for ins in all_instructions(ctx):
         if ins.keyword in KNOWN_INSTRUCTIONS or not ins.keyword:
             continue
         close = difflib.get_close_matches(ins.keyword, sorted(KNOWN_INSTRUCTIONS), n=1, cutoff=0.6)
@@ -190,6 +194,172 @@ def _maintainer(ctx: LintContext) -> Iterator[Violation]:
         )
 
 
+# -- LW928: JSON form that is not JSON -------------------------------------------------
+
+_JSON_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
+
+
+def _array_items(text: str) -> list[tuple[str, str]] | None:
+    """Split ``[a, 'b', "c"]`` into (kind, text) items; None when it is not array-like."""
+    inner = text[1:-1]
+    items: list[tuple[str, str]] = []
+    i, n = 0, len(inner)
+    expect_item = True
+    trailing_comma = False
+    while i < n:
+        c = inner[i]
+        if c in " \t":
+            i += 1
+            continue
+        if not expect_item:
+            if c != ",":
+                return None
+            expect_item = True
+            trailing_comma = True
+            i += 1
+            continue
+        trailing_comma = False
+        if c == "'":
+            end = inner.find("'", i + 1)
+            if end < 0:
+                return None
+            items.append(("single", inner[i + 1 : end]))
+            i = end + 1
+        elif c == '"':
+            j = i + 1
+            while j < n and inner[j] != '"':
+                j += 2 if inner[j] == "\\" else 1
+            if j >= n:
+                return None
+            items.append(("double", inner[i : j + 1]))
+            i = j + 1
+        else:
+            j = i
+            while j < n and inner[j] not in ", \t'\"":
+                j += 1
+            if j == i:
+                return None
+            items.append(("bare", inner[i:j]))
+            i = j
+        expect_item = False
+    if not items:
+        return None
+    if trailing_comma:
+        items.append(("trailing", ""))
+    return items
+
+
+def _invalid_json(ctx: LintContext) -> Iterator[Violation]:
+    for ins in all_instructions(ctx):
+        if ins.keyword not in _JSON_KEYWORDS or ins.is_exec_form:
+            continue
+        args = ins.args
+        if not (args.startswith("[") and args.endswith("]")) or ins.heredocs:
+            continue
+        items = _array_items(args)
+        if items is None:
+            continue
+        kinds = {kind for kind, _ in items}
+        commas = "," in args
+        if kinds == {"double"}:
+            continue  # valid JSON strings but rejected otherwise (e.g. a parse error)
+        if "bare" in kinds and not commas:
+            continue  # ``[ -f x ]`` style shell test, not an attempted array
+        values: list[str] = []
+        fixable = True
+        for kind, text in items:
+            if kind == "trailing":
+                continue
+            if kind == "double":
+                try:
+                    values.append(json.loads(text))
+                except ValueError:
+                    fixable = False
+            elif kind == "single":
+                if "\\" in text or "$" in text:
+                    fixable = False
+                values.append(text)
+            else:
+                if "$" in text or "\\" in text:
+                    fixable = False
+                values.append(text)
+        problem = (
+            "single quotes"
+            if "single" in kinds
+            else "unquoted items"
+            if "bare" in kinds
+            else "a trailing comma"
+        )
+        fix = None
+        advice = "write a JSON array of double-quoted strings"
+        if fixable and values:
+            new = json.dumps(values, ensure_ascii=False)
+            advice = f"write {new}"
+            fix = Fix(
+                f"Write valid JSON: {new}", (Edit(ins.args_span.start, ins.args_span.end, new),)
+            )
+        runs_shell = ins.keyword in ("RUN", "CMD", "ENTRYPOINT")
+        consequence = (
+            "so Docker runs the whole text as a /bin/sh -c command, which fails"
+            if runs_shell
+            else "so Docker reads it as plain words, brackets and quotes included"
+        )
+        if ins.keyword == "SHELL":
+            consequence = "and SHELL accepts only the JSON form: the build fails"
+        yield Violation(
+            ins.args_span,
+            f"This looks like the exec (JSON) form but has {problem}, which JSON does not "
+            f"allow, {consequence}; {advice}",
+            fix,
+        )
+
+
+# -- LW942: ENV that uses a variable it defines ------------------------------------------
+
+
+def _env_self_reference(ctx: LintContext) -> Iterator[Violation]:
+    for ins in ctx.doc.instructions:
+        if ins.keyword != "ENV" or len(ins.pairs) < 2:
+            continue
+        env = ctx.env_at(ins)
+        keys = [pair.key.value for pair in ins.pairs]
+        reported = False
+        for index, pair in enumerate(ins.pairs):
+            if pair.value is None or "$" not in pair.value.raw:
+                continue
+            for name, start, end in variable_references(pair.value.raw, ctx.doc.escape):
+                others = [j for j, key in enumerate(keys) if key == name and j != index]
+                if not others or name in env:
+                    continue
+                span = pair.value.span
+                if span.end - span.start == len(pair.value.raw):
+                    span = Span(span.start + start, span.start + end)
+                earlier = [j for j in others if j < index]
+                fix = _split_env_fix(ctx, ins, index) if earlier and not reported else None
+                reported = reported or fix is not None
+                yield Violation(
+                    span,
+                    f"${name} here expands to the value {name} had before this ENV, not to the "
+                    f"one this ENV assigns; set {name} in an earlier ENV",
+                    fix,
+                    (Related(ins.pairs[others[0]].key.span, f"{name} is set here"),),
+                )
+
+
+def _split_env_fix(ctx: LintContext, ins: Instruction, index: int) -> Fix | None:
+    before = ins.pairs[index - 1]
+    end_before = (before.value or before.key).span.end
+    start_next = ins.pairs[index].key.span.start
+    if any(end_before <= c.span.start < start_next for c in ctx.doc.comments):
+        return None
+    indent = line_indent(ctx, ins.span.start)
+    return Fix(
+        f"Split the ENV before {ins.pairs[index].key.value}",
+        (Edit(end_before, start_next, f"{ctx.newline}{indent}{ins.keyword_raw} "),),
+        safe=False,
+    )
+
+
 RULES = (
     Rule(
         code="LW901",
@@ -262,5 +432,24 @@ RULES = (
         aliases=("DL4000", "MaintainerDeprecated"),
         fixable=True,
         tags=("deprecated",),
+    ),
+    Rule(
+        code="LW928",
+        name="invalid-json-form",
+        summary="An exec-form argument list that is not valid JSON",
+        severity=Severity.WARNING,
+        category="correctness",
+        check=_invalid_json,
+        fixable=True,
+    ),
+    Rule(
+        code="LW942",
+        name="env-uses-own-variable",
+        summary="ENV uses a variable defined in the same instruction",
+        severity=Severity.WARNING,
+        category="correctness",
+        check=_env_self_reference,
+        aliases=("DL3044",),
+        fixable=True,
     ),
 )

@@ -19,14 +19,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...syntax.model import Instruction, Span, Stage, Token
-from ...syntax.shell import ShellCommand
-from ..context import LintContext
-from ..edits import append_to_run, cache_mount_alternative
-from ..facts import clean_path
-from ..paths import copy_sources, copy_sources_dest
-from ..rule import Edit, Fix, Rule, Severity, Violation
-from ..shellfacts import placed_commands
+from ....syntax.model import Instruction, Span, Stage, Token
+from ....syntax.shell import ShellCommand
+from ...context import LintContext
+from ...edits import append_to_run, cache_mount_alternative
+from ...facts import clean_path
+from ...paths import copy_sources, copy_sources_dest
+from ...rule import Edit, Fix, Rule, Severity, Violation
+from ...shellfacts import placed_commands
 
 # -- RUN instructions and the tool invocations in them ------------------------------
 

@@ -1,15 +1,15 @@
-"""LW95x: the last of hadolint's checks worth having, with their DL aliases."""
+"""LW950-LW952: the last of hadolint's checks worth having, with their DL aliases."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from ...syntax.model import Instruction, Stage
-from .. import stages
-from ..context import LintContext
-from ..paths import copy_sources
-from ..rule import Rule, Severity, Violation
+from ....syntax.model import Instruction, Stage
+from ... import stages
+from ...context import LintContext
+from ...paths import copy_sources
+from ...rule import Rule, Severity, Violation
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
