@@ -1,9 +1,24 @@
 """The rule registry: every rule, as data, in code order.
 
-Codes are grouped by the sections of PRACTICES.md (see rules/README.md):
-LW0xx syntax, LW1xx base image, LW2xx user, LW3xx secrets, LW4xx build context,
-LW5xx cache order, LW6xx layers and package managers, LW7xx remote content,
-LW8xx runtime, LW9xx correctness.
+One module (a package for a large family) per code family, named as rules/README.md
+names the families, the sections of PRACTICES.md:
+
+- LW0xx syntax: ``syntax.py``
+- LW1xx base image: ``base_image.py``
+- LW2xx non-root user: ``user.py``
+- LW3xx secrets: ``secrets.py``
+- LW4xx build context: ``build_context.py``
+- LW5xx layer cache order: ``cache_order.py``
+- LW6xx layers and package managers: ``packages/``
+- LW7xx remote content: ``remote.py``
+- LW8xx runtime: ``runtime.py``
+- LW9xx correctness: ``correctness/``
+
+A rule's check, its fixes and its private helpers sit in its family's module. Helpers
+several families share sit one level down, in the analysis layer (``paths.py``,
+``walk.py``, ``commands.py``, ``entrypoint.py``, ``stages.py``, ``images.py``,
+``purpose.py``, ``facts.py``, ``shellfacts.py``, ``edits.py``), not in one family's
+module.
 """
 
 from __future__ import annotations
