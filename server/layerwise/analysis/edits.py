@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..syntax.model import Instruction, Stage
+from ..syntax.model import Instruction, Stage, Token
 from ..syntax.shell import ShellScript
 from .context import LintContext
 from .rule import Edit, Fix
@@ -35,6 +35,11 @@ def block_start(ctx: LintContext, ins: Instruction) -> int:
     source = ctx.doc.source
     first = ins.comments[0].span.start if ins.comments else ins.span.start
     return source.line_start(source.line_of(first))
+
+
+def insert_after(word: Token, text: str) -> Edit:
+    """Insert ``text`` right after ``word`` (an option after a subcommand, say)."""
+    return Edit(word.span.end, word.span.end, text)
 
 
 def insert_lines_before(ctx: LintContext, ins: Instruction, lines: list[str]) -> Edit:

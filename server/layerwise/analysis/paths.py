@@ -61,6 +61,11 @@ def has_glob(path: str) -> bool:
     return any(c in _GLOB_CHARS for c in path)
 
 
+def is_absolute(path: str) -> bool:
+    """An absolute path, POSIX or Windows (``C:\\``, ``\\``)."""
+    return path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path) is not None
+
+
 def absolute_path(path: str, workdir: str | None) -> str | None:
     """``path`` made absolute against ``workdir``; ``~`` is kept as a pseudo-root."""
     if path.startswith("~/") or path == "~":

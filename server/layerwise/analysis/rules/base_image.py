@@ -22,6 +22,8 @@ from ..rule import Related, Rule, Severity, Violation
 from ..stages import copy_from, moves_files_only, shipped
 from ..walk import chain_root_first, final_linux_stage
 
+# -- LW101 / LW102: untagged and 'latest' base images ----------------------------------
+
 
 def _external_bases(ctx: LintContext) -> Iterator[tuple[ImageRef, str, Token]]:
     """(image, resolved reference, FROM token) for stages built on an external image,
@@ -152,7 +154,7 @@ def _latest(ctx: LintContext) -> Iterator[Violation]:
         )
 
 
-# -- shared ------------------------------------------------------------------------------
+# -- shared by LW103-LW107 -------------------------------------------------------------
 
 
 def _is_alpine(image: ImageRef) -> bool:

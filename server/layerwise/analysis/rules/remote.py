@@ -14,21 +14,20 @@ from ...syntax.model import Instruction, Span, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
 from ..commands import option_values
 from ..context import LintContext
-from ..paths import copy_sources
+from ..paths import REMOTE, copy_sources
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 from ..stages import copy_from, stage_facts
 from ..walk import line_number, run_targets
 
 # -- LW701 add-instead-of-copy ---------------------------------------------------------
 
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
 # ADD unpacks local tar archives (optionally compressed): that is ADD's one real job.
 _ARCHIVE = re.compile(r"\.(?:tar|tgz|tbz2?|txz|tzst|tlz|taz|gz|bz2|xz|zst|lz|lzma|z)$", re.I)
 _ADD_ONLY_FLAGS = frozenset({"checksum", "keep-git-dir", "unpack"})
 
 
 def _is_plain_local(source: str) -> bool:
-    if "$" in source or _REMOTE.match(source) or _ARCHIVE.search(source):
+    if "$" in source or REMOTE.match(source) or _ARCHIVE.search(source):
         return False
     # A glob may match an archive unless its name part fixes a non-archive extension.
     return not (any(c in source for c in "*?[") and not re.search(r"\.[A-Za-z0-9]+$", source))

@@ -557,8 +557,6 @@ def _world_writable(ctx: LintContext) -> Iterator[Violation]:
 
 # -- LW205 sudo ------------------------------------------------------------------------
 
-_ROOT_USERS = frozenset({"root", "0"})
-
 
 def _last_user_before(ctx: LintContext, ins: Instruction) -> Instruction | None:
     """The USER instruction in effect at ``ins`` (stage chain included)."""
@@ -588,7 +586,7 @@ def _builds_as_root(ctx: LintContext, ins: Instruction) -> bool:
         return image is not None and image.is_official
     name = user.args.split(":", 1)[0].strip().strip("\"'")
     resolved = ctx.resolve(user, name)
-    return resolved is not None and resolved.lower() in _ROOT_USERS
+    return resolved is not None and resolved.lower() in _ROOT
 
 
 def _sudo(ctx: LintContext) -> Iterator[Violation]:

@@ -12,26 +12,18 @@ from collections.abc import Iterator
 from ....syntax.model import Instruction, Stage, Token
 from ... import stages as stage_facts
 from ...context import LintContext
-from ...paths import copy_sources
+from ...paths import copy_dest, copy_sources, is_absolute
 from ...rule import Edit, Fix, Related, Rule, Severity, Violation
 from ...walk import all_instructions
 
 # -- LW927: multi-source COPY destination ----------------------------------------------
 
 
-def _copy_destination(ins: Instruction) -> Token | None:
-    if ins.exec_args is not None:
-        return ins.exec_args[-1] if len(ins.exec_args) >= 2 else None
-    markers = {h.marker.start for h in ins.heredocs}
-    words = [w for w in ins.words if w.span.start not in markers]
-    return words[-1] if words else None
-
-
 def _multi_source_destination(ctx: LintContext) -> Iterator[Violation]:
     for ins in all_instructions(ctx):
         if ins.keyword not in ("COPY", "ADD"):
             continue
-        dest = _copy_destination(ins)
+        dest = copy_dest(ins)
         if dest is None:
             continue
         count = len(copy_sources(ins)) + len(ins.heredocs)
@@ -55,10 +47,6 @@ def _multi_source_destination(ctx: LintContext) -> Iterator[Violation]:
 
 
 # -- LW940: COPY to a relative destination without WORKDIR -----------------------------
-
-
-def _is_absolute(path: str) -> bool:
-    return path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path) is not None
 
 
 def _cwd_matters_elsewhere(ctx: LintContext, stage: Stage) -> bool:
@@ -109,11 +97,11 @@ def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
                 continue
             if workdir or ins.keyword not in ("COPY", "ADD"):
                 continue
-            dest = _copy_destination(ins)
+            dest = copy_dest(ins)
             if dest is None or (not copy_sources(ins) and not ins.heredocs):
                 continue
             value = ctx.resolve(ins, dest.value)
-            if value is None or _is_absolute(value):
+            if value is None or is_absolute(value):
                 continue
             found.append((ins, dest))
         if not found:

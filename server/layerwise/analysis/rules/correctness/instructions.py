@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterator
 
 from ....syntax.model import Instruction, Span, Token
@@ -17,6 +16,7 @@ from ....syntax.parser import KNOWN_INSTRUCTIONS
 from ...context import LintContext
 from ...edits import line_indent
 from ...facts import variable_references
+from ...paths import is_absolute
 from ...rule import Edit, Fix, Related, Rule, Severity, Violation
 from ...walk import all_instructions
 
@@ -53,16 +53,12 @@ def _before_from(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
-def _is_absolute(path: str) -> bool:
-    return path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path) is not None
-
-
 def _relative_workdir(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
         absolute_before = False
         for member in reversed(ctx.stage_chain(stage)[1:]):
             absolute_before = absolute_before or any(
-                ins.keyword == "WORKDIR" and _is_absolute(ins.args.strip("\"'"))
+                ins.keyword == "WORKDIR" and is_absolute(ins.args.strip("\"'"))
                 for ins in member.instructions
             )
         for ins in stage.instructions:
@@ -71,7 +67,7 @@ def _relative_workdir(ctx: LintContext) -> Iterator[Violation]:
             path = ctx.resolve(ins, ins.args.strip("\"'"))
             if path is None:
                 continue  # depends on a value we cannot know
-            if _is_absolute(path):
+            if is_absolute(path):
                 absolute_before = True
                 continue
             if absolute_before:

@@ -17,7 +17,6 @@ from ...edits import block_start, line_indent, stage_shell_is_posix
 from ...rule import Edit, Fix, Rule, Severity, Violation
 from ...shellfacts import Placed, placed_commands
 from ...walk import all_instructions
-from .destinations import _copy_destination
 
 # -- shell structure -------------------------------------------------------------------
 
@@ -150,6 +149,16 @@ def _cd_instead_of_workdir(ctx: LintContext) -> Iterator[Violation]:
             "instead, so it applies to the following instructions too and reads as one step",
             fix,
         )
+
+
+def _copy_destination(ins: Instruction) -> Token | None:
+    """The last argument of a COPY/ADD, even its only one (``paths.copy_dest`` then says
+    ``None``): kept apart from it so LW925 reads ``COPY /dir`` as it did."""
+    if ins.exec_args is not None:
+        return ins.exec_args[-1] if len(ins.exec_args) >= 2 else None
+    markers = {h.marker.start for h in ins.heredocs}
+    words = [w for w in ins.words if w.span.start not in markers]
+    return words[-1] if words else None
 
 
 def _own_directory(ctx: LintContext, ins: Instruction, directory: str) -> bool:

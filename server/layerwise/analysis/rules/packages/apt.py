@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from ....syntax.model import Instruction, Stage, Token
 from ....syntax.shell import ShellCommand
 from ...context import LintContext
-from ...edits import append_to_run, cache_mount_alternative, merge_runs
+from ...edits import append_to_run, cache_mount_alternative, insert_after, merge_runs
 from ...images import has_tool
-from ...rule import Edit, Fix, Rule, Severity, Violation
+from ...rule import Fix, Rule, Severity, Violation
 from ...stages import stage_facts
 
 # -- apt-get -------------------------------------------------------------------------
@@ -131,10 +131,6 @@ def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
     return config_before(ctx, ins, _NO_RECOMMENDS)
 
 
-def _insert_after(word: Token, text: str) -> Edit:
-    return Edit(word.span.end, word.span.end, text)
-
-
 def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
     for ins in ctx.doc.instructions:
         for command, sub in apt_commands(ctx, ins, *_INSTALLING):
@@ -144,7 +140,7 @@ def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
                 command.span,
                 f"'apt-get {sub.value}' without -y waits for a confirmation the build "
                 "cannot give and aborts",
-                Fix("Add -y", (_insert_after(sub, " -y"),)),
+                Fix("Add -y", (insert_after(sub, " -y"),)),
             )
 
 
@@ -223,7 +219,7 @@ def _stage_recommends(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
                 # Unsafe: the software may rely on a recommended package.
                 Fix(
                     "Add --no-install-recommends",
-                    (_insert_after(sub, " --no-install-recommends"),),
+                    (insert_after(sub, " --no-install-recommends"),),
                     safe=False,
                 ),
             )

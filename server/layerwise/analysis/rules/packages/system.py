@@ -21,10 +21,12 @@ from ...edits import (
     block_start,
     cache_mount_alternative,
     flags_key,
+    insert_after,
     stage_shell_is_posix,
 )
 from ...rule import Edit, Fix, Related, Rule, Severity, Violation
 from ...stages import stage_facts
+from ...walk import line_number
 from .apt import apt_subcommand, config_before
 
 # -- shared helpers -------------------------------------------------------------------
@@ -101,14 +103,6 @@ def _all_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
 
 def _shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
     return _stages(ctx, ctx.shipped_stages())
-
-
-def _insert_after(word: Token, text: str) -> Edit:
-    return Edit(word.span.end, word.span.end, text)
-
-
-def _line(ctx: LintContext, ins: Instruction) -> int:
-    return ctx.doc.source.line_of(ins.span.start) + 1
 
 
 def _later_runs(ctx: LintContext, ins: Instruction) -> Iterator[Instruction]:
@@ -505,7 +499,7 @@ def _move_fix(
         end = len(ctx.text)
         start = source_text.line_end(source_text.line_of(start - 1)) if start > 0 else start
     return Fix(
-        f"Move the cleanup into the RUN on line {_line(ctx, target)}",
+        f"Move the cleanup into the RUN on line {line_number(ctx, target.span.start)}",
         (append, Edit(start, end, "")),
         safe=safe,
     )
@@ -551,7 +545,9 @@ def _cleanup_in_later_layer(ctx: LintContext) -> Iterator[Violation]:
             fix = _move_fix(ctx, stage, ins, first_target, keys)
         for command, found in reports:
             whats = " and ".join(dict.fromkeys(_CACHE[key].what for key, _, _ in found))
-            lines = ", ".join(dict.fromkeys(str(_line(ctx, run)) for _, run, _ in found))
+            lines = ", ".join(
+                dict.fromkeys(str(line_number(ctx, run.span.start)) for _, run, _ in found)
+            )
             yield Violation(
                 command.span,
                 f"Too late to shrink the image: the RUN on line {lines} already stored "
@@ -850,7 +846,7 @@ def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
             edit = (
                 Edit(update_word.span.start, update_word.span.end, "--no-cache")
                 if update_word is not None and update_word.raw == update_word.value
-                else _insert_after(sub, " --no-cache")
+                else insert_after(sub, " --no-cache")
             )
             yield Violation(
                 _from_program(command, sub),
@@ -917,7 +913,7 @@ def _rpm_missing_yes(programs: tuple[str, ...]) -> Callable[[LintContext], Itera
                     _from_program(command, sub),
                     f"'{command.program} {words[0].value}' without -y asks for a confirmation "
                     "the build cannot give, and the RUN fails",
-                    Fix("Add -y", (_insert_after(sub, " -y"),)),
+                    Fix("Add -y", (insert_after(sub, " -y"),)),
                 )
 
     return check
@@ -1014,7 +1010,7 @@ def _zypper_missing_yes(ctx: LintContext) -> Iterator[Violation]:
                 _from_program(command, sub),
                 f"'zypper {sub.value}' without --non-interactive waits for an answer the build "
                 "cannot give, and the RUN fails",
-                Fix("Add --non-interactive", (_insert_after(program, " --non-interactive"),)),
+                Fix("Add --non-interactive", (insert_after(program, " --non-interactive"),)),
             )
 
 
