@@ -100,57 +100,52 @@ _ONE_STRING = frozenset({"USER", "WORKDIR", "STOPSIGNAL", "MAINTAINER"})
 
 
 def _word_value(raw: str, escape: str) -> str:
-    """``raw`` with its quotes and escapes processed, as one word."""
+    """``raw`` (no whitespace in it) with its quotes and escapes processed, as one word."""
     if "'" not in raw and '"' not in raw and escape not in raw:
         return raw
-    value: list[str] = []
-    quote = ""
-    i, n = 0, len(raw)
-    while i < n:
-        c = raw[i]
-        if quote:
-            if c == quote:
-                quote = ""
-            elif c == escape and quote != "'" and i + 1 < n:
-                i += 1
-                value.append(raw[i])
-            else:
-                value.append(c)
-        elif c in "'\"":
-            quote = c
-        elif c == escape:
-            if i + 1 < n:
-                i += 1
-                value.append(raw[i])
-        else:
-            value.append(c)
-        i += 1
-    return "".join(value)
+    return _read_word(raw, 0, escape)[1]
 
 
 def _open_quote(raw: str, escape: str) -> bool:
-    """A quote in ``raw`` is never closed."""
-    quote = ""
-    i, n = 0, len(raw)
-    while i < n:
-        c = raw[i]
-        if quote:
-            if c == quote:
-                quote = ""
-            elif c == escape and quote != "'":
-                i += 1
-        elif c in "'\"":
-            quote = c
-        elif c == escape:
-            i += 1
-        i += 1
-    return bool(quote)
+    """A quote in ``raw`` (no whitespace in it) is never closed."""
+    return _read_word(raw, 0, escape)[2]
 
 
 def _whitespace_words(text: str, escape: str) -> list[tuple[int, int, str]]:
     return [
         (m.start(), m.end(), _word_value(m.group(), escape)) for m in _PLAIN_WORD.finditer(text)
     ]
+
+
+def _read_word(text: str, i: int, escape: str) -> tuple[int, str, bool]:
+    """The word starting at ``i``: (its end, its value with quotes and escapes processed,
+    whether a quote is still open at the end of the text)."""
+    n = len(text)
+    value: list[str] = []
+    quote = ""
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == escape and quote != "'" and i + 1 < n:
+                i += 1
+                value.append(text[i])
+            else:
+                value.append(c)
+            i += 1
+            continue
+        if c in _WS:
+            break
+        if c in "'\"":
+            quote = c
+        elif c == escape and i + 1 < n:
+            i += 1
+            value.append(text[i])
+        elif c != escape:
+            value.append(c)
+        i += 1
+    return i, "".join(value), bool(quote)
 
 
 def split_words(text: str, escape: str) -> list[tuple[int, int, str]]:
@@ -169,31 +164,8 @@ def split_words(text: str, escape: str) -> list[tuple[int, int, str]]:
         if i >= n:
             break
         start = i
-        value: list[str] = []
-        quote = ""
-        while i < n:
-            c = text[i]
-            if quote:
-                if c == quote:
-                    quote = ""
-                elif c == escape and quote != "'" and i + 1 < n:
-                    i += 1
-                    value.append(text[i])
-                else:
-                    value.append(c)
-                i += 1
-                continue
-            if c in _WS:
-                break
-            if c in "'\"":
-                quote = c
-            elif c == escape and i + 1 < n:
-                i += 1
-                value.append(text[i])
-            elif c != escape:
-                value.append(c)
-            i += 1
-        words.append((start, i, "".join(value)))
+        i, value, _ = _read_word(text, i, escape)
+        words.append((start, i, value))
     return words
 
 
