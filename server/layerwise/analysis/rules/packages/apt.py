@@ -15,89 +15,45 @@ from ....syntax.shell import ShellCommand
 from ...context import LintContext
 from ...edits import append_to_run, cache_mount_alternative, insert_after, merge_runs
 from ...images import has_tool
+from ...pkgmanagers import APT, PackageCommand, covers, family_commands, invocation, rm_paths
 from ...rule import Fix, Rule, Severity, Violation
 from ...stages import stage_facts
 
 # -- apt-get -------------------------------------------------------------------------
 
-# apt-get options that take a separate value.
-_APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"})  # fmt: skip
-_INSTALLING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"})  # fmt: skip
-_LISTS = re.compile(r"^/var/lib/apt/lists(?:/\*?|/\.?\*?)?/?$")
+_INSTALLING = frozenset({"install", "upgrade", "dist-upgrade", "build-dep", "reinstall"})
+_LISTS = "/var/lib/apt/lists"
 
 
 def apt_subcommand(command: ShellCommand) -> Token | None:
-    """The subcommand word of an apt-get/apt command (``install`` in ``apt-get -q install x``)."""
-    args = command.arguments
-    skip = False
-    for word in args:
-        if skip:
-            skip = False
-            continue
-        value = word.value
-        if value in _APT_VALUE_OPTIONS:
-            skip = True
-            continue
-        if value.startswith("-"):
-            continue
-        return word
-    return None
+    """The subcommand word of an apt-get/apt/aptitude command (``install`` in
+    ``apt-get -q install x``)."""
+    pc = invocation(command)
+    return pc.sub if pc is not None and pc.family == "apt" else None
 
 
 def apt_commands(
-    ctx: LintContext, ins: Instruction, *subcommands: str
-) -> list[tuple[ShellCommand, Token]]:
-    found = []
-    for command in ctx.commands(ins, "apt-get"):
-        sub = apt_subcommand(command)
-        if sub is not None and (not subcommands or sub.value in subcommands):
-            found.append((command, sub))
-    return found
+    ctx: LintContext, ins: Instruction, *actions: str, programs: tuple[str, ...] = APT
+) -> list[PackageCommand]:
+    """The apt commands of a RUN (apt-get, apt and aptitude unless ``programs`` narrows
+    them), optionally only those doing one of ``actions`` (``full-upgrade`` is
+    ``dist-upgrade``)."""
+    return [
+        pc
+        for pc in family_commands(ctx, ins, "apt", *actions)
+        if pc.program in programs and pc.sub is not None
+    ]
 
 
-def _options(command: ShellCommand) -> list[str]:
+def _options(pc: PackageCommand) -> list[str]:
     """Options of a command, with ``-o X`` pairs joined as ``-oX``."""
-    out = []
-    words = [w.value for w in command.arguments]
-    for index, value in enumerate(words):
-        if value in ("-o", "--option") and index + 1 < len(words):
-            out.append("-o" + words[index + 1])
-        elif value.startswith("-"):
-            out.append(value)
-    return out
+    return [
+        o.name + (o.value or "") if o.name in ("-o", "--option") else o.name for o in pc.options
+    ]
 
 
-def _assumes_yes(command: ShellCommand) -> bool:
-    for option in _options(command):
-        if option in ("--yes", "--assume-yes", "--force-yes", "-qq", "--quiet=2", "-q=2"):
-            return True
-        if re.fullmatch(r"-[a-zA-Z]+", option) and ("y" in option or "qq" in option):
-            return True
-        if option.startswith("-o") and re.search(r"Assume-Yes\s*=\s*(?:1|true|yes)", option, re.I):
-            return True
-    return False
-
-
-# Options that make apt-get only print what it would do: nothing is installed, no prompt.
-_SIMULATE = frozenset({"--simulate", "--just-print", "--dry-run", "--recon", "--no-act"})
-
-
-# Short options that take a value: a cluster starting with one is not a set of flags.
-_SHORT_VALUE = frozenset("oct")
-
-
-def _simulates(command: ShellCommand) -> bool:
-    """``apt-get -s install …`` (and its long spellings) installs nothing and never prompts."""
-    for option in _options(command):
-        if option in _SIMULATE:
-            return True
-        if re.fullmatch(r"-[a-zA-Z]+", option) and option[1] not in _SHORT_VALUE and "s" in option:
-            return True
-    return False
-
-
-def _skips_recommends(command: ShellCommand) -> bool:
-    for option in _options(command):
+def _skips_recommends(pc: PackageCommand) -> bool:
+    for option in _options(pc):
         if option == "--no-install-recommends":
             return True
         if option.startswith("-o") and re.search(
@@ -133,32 +89,16 @@ def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
 
 def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
     for ins in ctx.doc.instructions:
-        for command, sub in apt_commands(ctx, ins, *_INSTALLING):
-            if _assumes_yes(command) or _simulates(command):
+        for pc in apt_commands(ctx, ins, *_INSTALLING, programs=("apt-get",)):
+            if pc.assumes_yes or pc.simulates:
                 continue
+            assert pc.sub is not None
             yield Violation(
-                command.span,
-                f"'apt-get {sub.value}' without -y waits for a confirmation the build "
+                pc.command.span,
+                f"'apt-get {pc.sub.value}' without -y waits for a confirmation the build "
                 "cannot give and aborts",
-                Fix("Add -y", (insert_after(sub, " -y"),)),
+                Fix("Add -y", (insert_after(pc.sub, " -y"),)),
             )
-
-
-def _packages(command: ShellCommand, sub: Token) -> list[str]:
-    """The package words after the subcommand (options and their values left out)."""
-    out = []
-    skip = False
-    for word in command.arguments:
-        if word.span.start <= sub.span.start:
-            continue
-        if skip:
-            skip = False
-            continue
-        if word.value in _APT_VALUE_OPTIONS:
-            skip = True
-        elif not word.value.startswith("-"):
-            out.append(word.value)
-    return out
 
 
 def _package_name(word: str) -> str:
@@ -166,35 +106,33 @@ def _package_name(word: str) -> str:
     return re.split(r"[=:]", word, maxsplit=1)[0]
 
 
-def _already_in_base(ctx: LintContext, ins: Instruction, packages: list[str]) -> bool:
+def _already_in_base(ctx: LintContext, ins: Instruction, pc: PackageCommand) -> bool:
     """Every package is one the stage's base image is known to hold: nothing new comes in,
     so no recommends either."""
     stage = ctx.doc.stage_of(ins)
-    if stage is None or not packages:
+    if stage is None or not pc.args or pc.from_input:
         return False
     facts = stage_facts(ctx, stage)
-    return all(has_tool(facts, _package_name(p)) is True for p in packages)
+    return all(has_tool(facts, _package_name(w.value)) is True for w in pc.args)
 
 
-def _auto_removed(
-    ctx: LintContext, ins: Instruction, command: ShellCommand, packages: list[str]
-) -> bool:
+def _auto_removed(ctx: LintContext, ins: Instruction, pc: PackageCommand) -> bool:
     """A later command of the same RUN purges every package with ``--auto-remove`` (or
     removes them and runs ``apt-get autoremove``): their recommends leave with them."""
-    if not packages:
+    if not pc.args or pc.from_input:
         return False
     removed: set[str] = set()
     auto = False
-    for other, sub in apt_commands(ctx, ins, "remove", "purge", "autoremove"):
-        if other.span.start <= command.span.start:
+    for other in apt_commands(ctx, ins, "remove", "purge", "autoremove"):
+        if other.command.span.start <= pc.command.span.start:
             continue
-        if sub.value == "autoremove":
+        if other.action == "autoremove":
             auto = True
             continue
-        removed.update(_packages(other, sub))
-        if "--auto-remove" in _options(other) or "--autoremove" in _options(other):
+        removed.update(w.value for w in other.args)
+        if other.has("--auto-remove", "--autoremove"):
             auto = True
-    return auto and all(p in removed for p in packages)
+    return auto and all(w.value in removed for w in pc.args)
 
 
 def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
@@ -204,22 +142,22 @@ def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
 
 def _stage_recommends(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
     for ins in stage.instructions:
-        for command, sub in apt_commands(ctx, ins, "install"):
-            if _skips_recommends(command) or _recommends_disabled_globally(ctx, ins):
+        for pc in apt_commands(ctx, ins, "install", programs=("apt-get",)):
+            if _skips_recommends(pc) or _recommends_disabled_globally(ctx, ins):
                 continue
-            if _simulates(command):
+            if pc.simulates:
                 continue
-            packages = _packages(command, sub)
-            if _already_in_base(ctx, ins, packages) or _auto_removed(ctx, ins, command, packages):
+            if _already_in_base(ctx, ins, pc) or _auto_removed(ctx, ins, pc):
                 continue
+            assert pc.sub is not None
             yield Violation(
-                command.span,
+                pc.command.span,
                 "'apt-get install' without --no-install-recommends also installs recommended "
                 "packages the image does not need",
                 # Unsafe: the software may rely on a recommended package.
                 Fix(
                     "Add --no-install-recommends",
-                    (insert_after(sub, " --no-install-recommends"),),
+                    (insert_after(pc.sub, " --no-install-recommends"),),
                     safe=False,
                 ),
             )
@@ -227,7 +165,7 @@ def _stage_recommends(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
 
 def _removes_lists(ctx: LintContext, ins: Instruction) -> bool:
     for command in ctx.commands(ins, "rm"):
-        if any(_LISTS.match(w.value) for w in command.arguments):
+        if any(p is not None and covers(p, _LISTS) for p in rm_paths(ctx, ins, command)):
             return True
     # ``apt-get dist-clean`` (apt 2.7+, Debian 13, Ubuntu 24.04) removes the lists too.
     return bool(apt_commands(ctx, ins, "dist-clean"))
@@ -257,8 +195,8 @@ def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
             if edit is not None:
                 fix = Fix("Remove the apt lists in the same RUN", (edit,), safe=safe)
             yield Violation(
-                updates[0][0].span,
-                "apt-get update leaves its package lists in this layer; remove "
+                updates[0].command.span,
+                f"{updates[0].program} update leaves its package lists in this layer; remove "
                 "/var/lib/apt/lists/* in the same RUN",
                 fix,
                 # apt locks its lists: concurrent builds must take turns on the cache.
@@ -268,21 +206,15 @@ def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
-_APT_PROGRAMS = ("apt-get", "apt", "aptitude")
-
-
 def _installs_on_own_update(ctx: LintContext, ins: Instruction) -> bool | None:
     """Whether every apt install of ``ins`` follows an update in the same RUN (``None``: it
     installs nothing)."""
     updated = False
     installs = False
-    for command in ctx.commands(ins, *_APT_PROGRAMS):
-        sub = apt_subcommand(command)
-        if sub is None:
-            continue
-        if sub.value == "update":
+    for pc in apt_commands(ctx, ins):
+        if pc.action == "update":
             updated = True
-        elif sub.value in _INSTALLING:
+        elif pc.action in _INSTALLING and not pc.simulates:
             installs = True
             if not updated:
                 return False
@@ -312,21 +244,20 @@ def _apt_update_alone(ctx: LintContext) -> Iterator[Violation]:
             updates = apt_commands(ctx, ins, "update")
             if not updates or apt_commands(ctx, ins, *_INSTALLING):
                 continue
-            if ctx.commands(ins, "apt", "aptitude"):
-                continue
             # Every later install refreshes the index itself: this update is only
             # redundant, no install reads a stale index.
             if not _later_install_uses_index(ctx, stage, ins):
                 continue
+            program = updates[0].program
             fix = None
             nxt = instructions[index + 1] if index + 1 < len(instructions) else None
             if nxt is not None and apt_commands(ctx, nxt, "install"):
                 edits = merge_runs(ctx, ins, nxt)
                 if edits:
-                    fix = Fix("Merge apt-get update into the next RUN", tuple(edits))
+                    fix = Fix(f"Merge {program} update into the next RUN", tuple(edits))
             yield Violation(
-                updates[0][0].span,
-                "apt-get update in a RUN without an install: its cached layer keeps a stale "
+                updates[0].command.span,
+                f"{program} update in a RUN without an install: its cached layer keeps a stale "
                 "package index when the install line changes; update and install in one RUN",
                 fix,
             )

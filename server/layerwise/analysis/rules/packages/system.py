@@ -24,16 +24,16 @@ from ...edits import (
     insert_after,
     stage_shell_is_posix,
 )
+from ...pkgmanagers import APT as _APT
+from ...pkgmanagers import DNF as _DNF
+from ...pkgmanagers import RPM as _RPM
+from ...pkgmanagers import PackageCommand, covers, invocation, package_commands, rm_paths
 from ...rule import Edit, Fix, Related, Rule, Severity, Violation
-from ...stages import stage_facts
 from ...walk import line_number
 from .apt import apt_subcommand, config_before
 
 # -- shared helpers -------------------------------------------------------------------
 
-_RPM = ("yum", "dnf", "dnf5", "microdnf", "tdnf")
-_DNF = ("dnf", "dnf5", "microdnf", "tdnf")
-_APT = ("apt-get", "apt", "aptitude")
 
 # Options that take their value as the next word (so the value is not the subcommand).
 _APT_VALUE = frozenset({"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--default-release", "--host-architecture"})  # fmt: skip
@@ -133,10 +133,8 @@ class _Cache:
 
 
 def _apt_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
-    if command.program not in _APT:
-        return False
-    sub = apt_subcommand(command)
-    return sub is not None and sub.value == "update"
+    pc = invocation(command)
+    return pc is not None and pc.family == "apt" and pc.action == "update" and not pc.simulates
 
 
 def _apk_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
@@ -155,7 +153,7 @@ def _apk_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> boo
     )
 
 
-_RPM_FILLING = frozenset({"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "makecache", "distro-sync", "dsync", "downgrade", "group", "groups", "module", "builddep", "swap", "update-minimal", "upgrade-minimal", "check-update", "in"})  # fmt: skip
+_RPM_FILLING = frozenset({"install", "groupinstall", "reinstall", "upgrade", "makecache", "distro-sync", "downgrade", "group", "groups", "module", "builddep", "swap", "upgrade-minimal", "check-update", "groupupdate"})  # fmt: skip
 
 
 def _rpm_fills_with(
@@ -169,24 +167,22 @@ def _rpm_fills_with(
             options, "C"
         ):
             return False
-        sub = _sub(command, _RPM_VALUE)
-        return sub is not None and sub.value in _RPM_FILLING
+        pc = invocation(command)
+        return pc is not None and pc.action in _RPM_FILLING
 
     return fills
 
 
-_ZYPPER_FILLING = frozenset({"install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si", "refresh", "ref", "install-new-recommends", "inr"})  # fmt: skip
+_ZYPPER_FILLING = frozenset({"install", "update", "dist-upgrade", "patch", "source-install", "refresh", "install-new-recommends"})  # fmt: skip
 
 
 def _zypper_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> bool:
     if command.program != "zypper":
         return False
-    sub = _sub(command, _ZYPPER_VALUE)
-    if sub is None or sub.value not in _ZYPPER_FILLING:
+    pc = invocation(command)
+    if pc is None or pc.action not in _ZYPPER_FILLING:
         return False
-    return not _has_option(
-        _options_before(command, sub), "--root", "-R", "--cache-dir", "-C", "--installroot"
-    )
+    return not pc.has("--root", "-R", "--cache-dir", "-C", "--installroot", before=True)
 
 
 def _env_declared(ctx: LintContext, ins: Instruction, *names: str) -> bool:
@@ -248,8 +244,8 @@ def _rpm_clean(command: ShellCommand) -> bool:
 
 
 def _zypper_clean(command: ShellCommand) -> bool:
-    sub = _sub(command, _ZYPPER_VALUE) if command.program == "zypper" else None
-    return sub is not None and sub.value in ("clean", "cc")
+    pc = invocation(command) if command.program == "zypper" else None
+    return pc is not None and pc.action == "clean"
 
 
 def _apk_clean(command: ShellCommand) -> bool:
@@ -289,8 +285,8 @@ def _apt_dist_clean(command: ShellCommand) -> bool:
     """``apt-get dist-clean`` (apt 2.7+) removes the package lists with the caches."""
     if command.program not in ("apt-get", "apt"):
         return False
-    sub = apt_subcommand(command)
-    return sub is not None and sub.value == "dist-clean"
+    pc = invocation(command)
+    return pc is not None and pc.action == "dist-clean"
 
 
 _CACHES = (
@@ -320,44 +316,8 @@ def _may_touch_caches(command: ShellCommand) -> bool:
     return program is not None and (program in _CACHE_PROGRAMS or bool(_PYTHON.match(program)))
 
 
-_RM_OPTIONS = re.compile(r"-[rRfvd]+|--recursive|--force|--verbose|--dir|--")
-
-
-def _rm_paths(ctx: LintContext, ins: Instruction, command: ShellCommand) -> list[str | None]:
-    """Paths an ``rm`` removes, with ``~`` expanded (``None``: unknown or relative)."""
-    if command.program != "rm":
-        return []
-    home = ctx.home_of(ins)
-    paths: list[str | None] = []
-    for word in command.arguments:
-        value = word.value
-        if value.startswith("-") and _RM_OPTIONS.fullmatch(value):
-            continue
-        if "$(" in value or "`" in value:
-            paths.append(None)
-            continue
-        resolved = ctx.resolve(ins, value) if "$" in value else value
-        if resolved is None:
-            paths.append(None)
-        elif resolved == "~" or resolved.startswith("~/"):
-            paths.append(home + resolved[1:])
-        elif resolved.startswith("/"):
-            paths.append(resolved)
-        else:
-            paths.append(None)
-    return paths
-
-
-def _covers(path: str, directory: str) -> bool:
-    """Removing ``path`` empties (part of) ``directory``."""
-    path = path.rstrip("/") or "/"
-    if path == directory or path.startswith(directory + "/"):
-        return True
-    base, glob = (path[:-2], True) if path.endswith("/*") else (path, False)
-    if base.count("/") < 2 or not directory.startswith(base + "/"):
-        return False
-    # ``dir/*`` does not match hidden entries such as ~/.cache.
-    return not (glob and directory[len(base) + 1 :].startswith("."))
+_rm_paths = rm_paths
+_covers = covers
 
 
 def _empties(ctx: LintContext, ins: Instruction, command: ShellCommand) -> set[str]:
@@ -648,26 +608,63 @@ def _apt_not_apt_get(ctx: LintContext) -> Iterator[Violation]:
 
 # -- LW608 distribution-upgrade -------------------------------------------------------
 
-_APT_UPGRADES = frozenset({"upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"})
-_RPM_UPGRADES = frozenset({"update", "upgrade", "distro-sync", "dsync", "update-minimal", "upgrade-minimal"})  # fmt: skip
+# What upgrades every installed package, by family (actions, aliases resolved).
+_UPGRADES = {
+    "apt": frozenset({"upgrade", "dist-upgrade"}),
+    "apk": frozenset({"upgrade"}),
+    "dnf": frozenset({"upgrade", "distro-sync", "upgrade-minimal"}),
+    "zypper": frozenset({"update", "patch"}),
+}
+# What may share the upgrade's RUN while the layer still holds only the upgrade: index
+# refreshes and cleanups.
+_UPGRADE_COMPANIONS = frozenset({"update", "makecache", "refresh", "clean", "autoclean", "dist-clean", "autoremove", "check-update", "cache"})  # fmt: skip
+# A comment that gives the reason for the upgrade: a deliberate choice, not an oversight.
+_UPGRADE_REASON = re.compile(
+    r"securit|\bcves?\b|\bcve-|\bpatch|vulnerab"
+    r"|\b(?:upgrad|updat)\w*\s+(?:(?:all|the|os|system|installed|base|image|existing|"
+    r"outdated|debian|ubuntu|alpine)\s+)*(?:packages|distro|distribution|system|os)\b",
+    re.I,
+)
 
 
-def _upgrade_word(command: ShellCommand) -> Token | None:
-    """The subcommand of an in-place upgrade of every installed package."""
-    program = command.program
-    if program in _APT:
-        sub = apt_subcommand(command)
-        return sub if sub is not None and sub.value in _APT_UPGRADES else None
-    if program == "apk":
-        words = _positionals(command, _APK_VALUE)
-        return words[0] if len(words) == 1 and words[0].value == "upgrade" else None
-    if program in _RPM:
-        words = _positionals(command, _RPM_VALUE)
-        return words[0] if len(words) == 1 and words[0].value in _RPM_UPGRADES else None
-    if program == "zypper":
-        words = _positionals(command, _ZYPPER_VALUE)
-        return words[0] if len(words) == 1 and words[0].value in ("update", "up", "patch") else None
-    return None
+def _upgrade(pc: PackageCommand) -> bool:
+    """An in-place upgrade of every installed package."""
+    if pc.action not in _UPGRADES[pc.family] or pc.simulates:
+        return False
+    # apt-get upgrade upgrades everything whatever it is given; the others only what
+    # they name (and xargs may name packages this file does not show).
+    return pc.family == "apt" or pc.names_no_packages
+
+
+def _upgrade_alone(ctx: LintContext, ins: Instruction) -> bool:
+    """The RUN does nothing but the upgrade, index refreshes and cleanups."""
+    for command in ctx.commands(ins):
+        if command.program in ("rm", "true", ":") or _is_cleanup(ctx, ins, command):
+            continue
+        pc = invocation(command)
+        if pc is None or not (_upgrade(pc) or pc.action in _UPGRADE_COMPANIONS):
+            return False
+    return True
+
+
+def _upgrade_explained(ctx: LintContext, ins: Instruction, pc: PackageCommand) -> bool:
+    """A comment says why the RUN upgrades: directly above the RUN, or inside it between
+    the previous command and this one."""
+    if any(_UPGRADE_REASON.search(c.text) for c in ins.comments):
+        return True
+    start = pc.command.span.start
+    floor = max(
+        (c.span.end for c in ctx.commands(ins) if c.span.end <= start), default=ins.span.start
+    )
+    inside = [
+        ctx.text[span.start : span.end]
+        for span in (ins.shell.comments if ins.shell is not None else ())
+        if floor <= span.start < start
+    ]
+    inside += [
+        c.text for c in ctx.doc.comments if c.in_continuation and floor <= c.span.start < start
+    ]
+    return any(_UPGRADE_REASON.search(text) for text in inside)
 
 
 def _from_program(command: ShellCommand, end: Token) -> Span:
@@ -676,16 +673,20 @@ def _from_program(command: ShellCommand, end: Token) -> Span:
 
 
 def _distribution_upgrade(ctx: LintContext) -> Iterator[Violation]:
-    for _, ins in _all_runs(ctx):
-        for command in ctx.commands(ins):
-            sub = _upgrade_word(command)
-            if sub is None:
+    for _, ins in _shipped_runs(ctx):
+        upgrades = [pc for pc in package_commands(ctx, ins) if _upgrade(pc)]
+        if not upgrades:
+            continue
+        where = "in a layer of its own" if _upgrade_alone(ctx, ins) else "in this RUN's layer"
+        for pc in upgrades:
+            if _upgrade_explained(ctx, ins, pc):
                 continue
+            assert pc.sub is not None
             yield Violation(
-                _from_program(command, sub),
-                f"'{command.program} {sub.value}' upgrades the base image's packages in a layer of "
-                "its own: the result depends on the day of the build and every upgraded file is "
-                "stored twice; use an up-to-date base image tag instead",
+                _from_program(pc.command, pc.sub),
+                f"'{pc.program} {pc.name}' upgrades the base image's packages {where}: the "
+                "result depends on the day of the build and every upgraded file is stored "
+                "twice; use an up-to-date base image tag instead",
             )
 
 
@@ -879,39 +880,27 @@ def _apk_relies_on_index(ctx: LintContext, ins: Instruction) -> bool:
 
 # -- yum / dnf / microdnf / tdnf ------------------------------------------------------
 
-_RPM_PROMPTING = frozenset({"install", "in", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "update-minimal", "upgrade-minimal", "remove", "erase", "rm", "autoremove", "downgrade", "distro-sync", "dsync", "group", "groups", "module", "swap", "builddep", "groupremove", "groupupdate"})  # fmt: skip
+_RPM_PROMPTING = frozenset({"install", "groupinstall", "reinstall", "upgrade", "upgrade-minimal", "remove", "autoremove", "downgrade", "distro-sync", "group", "groups", "module", "swap", "builddep", "groupremove", "groupupdate"})  # fmt: skip
 _ASSUMEYES_CONFIG = re.compile(r"assumeyes\s*=\s*(?:1|true|yes)", re.I)
-
-
-def _rpm_assumes_yes(command: ShellCommand) -> bool:
-    options = _options(command)
-    if _has_option(options, "--assumeyes", "--yes") or _has_short(options, "y"):
-        return True
-    words = [w.value for w in command.arguments]
-    setopts = [o.split("=", 1)[1] for o in options if o.startswith("--setopt=")]
-    setopts += [words[i + 1] for i, w in enumerate(words[:-1]) if w == "--setopt"]
-    return any(_ASSUMEYES_CONFIG.fullmatch(s.strip()) for s in setopts)
 
 
 def _rpm_missing_yes(programs: tuple[str, ...]) -> Callable[[LintContext], Iterator[Violation]]:
     def check(ctx: LintContext) -> Iterator[Violation]:
-        for stage, ins in _all_runs(ctx):
-            for command in ctx.commands(ins, *programs):
-                words = _positionals(command, _RPM_VALUE)
-                if not words or words[0].value not in _RPM_PROMPTING:
+        for _, ins in _all_runs(ctx):
+            for pc in package_commands(ctx, ins, *programs):
+                if pc.action not in _RPM_PROMPTING or pc.assumes_yes:
                     continue
-                if command.program == "microdnf" and stage_facts(ctx, stage).microdnf_assumes_yes:
-                    continue  # this image's microdnf answers yes by itself
-                if _rpm_assumes_yes(command) or config_before(ctx, ins, _ASSUMEYES_CONFIG):
+                if config_before(ctx, ins, _ASSUMEYES_CONFIG):
                     continue
-                sub = words[0]
-                if sub.value in ("group", "groups", "module") and len(words) > 1:
-                    sub = words[1]
+                assert pc.sub is not None
+                sub = pc.sub
+                if pc.action in ("group", "groups", "module") and pc.args:
+                    sub = pc.args[0]
                     if sub.value in ("list", "info", "summary", "provides"):
                         continue
                 yield Violation(
-                    _from_program(command, sub),
-                    f"'{command.program} {words[0].value}' without -y asks for a confirmation "
+                    _from_program(pc.command, sub),
+                    f"'{pc.program} {pc.sub.value}' without -y asks for a confirmation "
                     "the build cannot give, and the RUN fails",
                     Fix("Add -y", (insert_after(sub, " -y"),)),
                 )
@@ -989,40 +978,33 @@ def _zypper_message(command: ShellCommand) -> str:
 
 # -- zypper ---------------------------------------------------------------------------
 
-_ZYPPER_PROMPTING = frozenset({"install", "in", "remove", "rm", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si", "install-new-recommends", "inr"})  # fmt: skip
+_ZYPPER_PROMPTING = frozenset({"install", "remove", "update", "dist-upgrade", "patch", "source-install", "install-new-recommends"})  # fmt: skip
 
 
 def _zypper_missing_yes(ctx: LintContext) -> Iterator[Violation]:
     for _, ins in _all_runs(ctx):
-        for command in ctx.commands(ins, "zypper"):
-            sub = _sub(command, _ZYPPER_VALUE)
-            if sub is None or sub.value not in _ZYPPER_PROMPTING:
+        for pc in package_commands(ctx, ins, "zypper"):
+            if pc.action not in _ZYPPER_PROMPTING or pc.assumes_yes or pc.simulates:
                 continue
-            before = _options_before(command, sub)
-            after = [o for o in _options(command) if o not in before]
-            if _has_option(before, "--non-interactive") or _has_short(before, "n"):
-                continue
-            if _has_option(after, "--no-confirm") or _has_short(after, "y"):
-                continue
-            assert command.program_at is not None
-            program = command.words[command.program_at]
+            assert pc.sub is not None and pc.command.program_at is not None
+            program = pc.command.words[pc.command.program_at]
             yield Violation(
-                _from_program(command, sub),
-                f"'zypper {sub.value}' without --non-interactive waits for an answer the build "
-                "cannot give, and the RUN fails",
+                _from_program(pc.command, pc.sub),
+                f"'zypper {pc.sub.value}' without --non-interactive waits for an answer the "
+                "build cannot give, and the RUN fails",
                 Fix("Add --non-interactive", (insert_after(program, " --non-interactive"),)),
             )
 
 
 def _zypper_dist_upgrade(ctx: LintContext) -> Iterator[Violation]:
     for _, ins in _all_runs(ctx):
-        for command in ctx.commands(ins, "zypper"):
-            sub = _sub(command, _ZYPPER_VALUE)
-            if sub is None or sub.value not in ("dist-upgrade", "dup"):
+        for pc in package_commands(ctx, ins, "zypper"):
+            if pc.action != "dist-upgrade" or pc.simulates:
                 continue
+            assert pc.sub is not None
             yield Violation(
-                _from_program(command, sub),
-                f"'zypper {sub.value}' may move the image to another distribution release "
+                _from_program(pc.command, pc.sub),
+                f"'zypper {pc.sub.value}' may move the image to another distribution release "
                 "at build time; use a base image of the release you want instead",
             )
 
