@@ -36,40 +36,19 @@ from .apt import apt_subcommand, config_before
 
 
 # Options that take their value as the next word (so the value is not the subcommand).
-_APT_VALUE = frozenset({"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--default-release", "--host-architecture"})  # fmt: skip
-_APK_VALUE = frozenset({"-X", "--repository", "-p", "--root", "--keys-dir", "--repositories-file", "--cache-dir", "--arch", "-t", "--virtual", "--wait", "--cache-max-age", "--timeout"})  # fmt: skip
-_RPM_VALUE = frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "--installroot", "--enablerepo", "--disablerepo", "--repo", "--repoid", "--repofrompath", "-x", "--exclude", "--excludepkgs", "--setopt", "--releasever", "--rpmverbosity", "--color", "--downloaddir", "--destdir", "--forcearch", "--disableplugin", "--enableplugin", "-R", "--randomwait", "--comment", "--advisory", "--advisories", "--bz", "--bzs", "--cve", "--cves", "--sec-severity", "--secseverity", "--cachedir"})  # fmt: skip
-_ZYPPER_VALUE = frozenset({"-c", "--config", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata", "--installroot", "-p", "--plus-repo", "--plus-content", "-r", "--repo", "--from", "-t", "--type", "--download"})  # fmt: skip
+def _words(command: ShellCommand) -> list[Token]:
+    """A package manager's subcommand and positional arguments (shared reading)."""
+    pc = invocation(command)
+    return [] if pc is None or pc.sub is None else [pc.sub, *pc.args]
 
 
-def _positionals(command: ShellCommand, value_options: frozenset[str]) -> list[Token]:
-    """Arguments that are not options or option values, in order."""
-    out: list[Token] = []
-    skip = False
-    for word in command.arguments:
-        if skip:
-            skip = False
-            continue
-        value = word.value
-        if value in value_options:
-            skip = True
-            continue
-        if value.startswith("-") and value != "-":
-            continue
-        out.append(word)
-    return out
+def _subword(command: ShellCommand) -> Token | None:
+    pc = invocation(command)
+    return pc.sub if pc is not None else None
 
 
 def _options(command: ShellCommand) -> list[str]:
     return [w.value for w in command.arguments if w.value.startswith("-") and w.value != "-"]
-
-
-def _options_before(command: ShellCommand, word: Token) -> list[str]:
-    return [
-        w.value
-        for w in command.arguments
-        if w.span.start < word.span.start and w.value.startswith("-")
-    ]
 
 
 def _has_short(options: Iterable[str], letter: str) -> bool:
@@ -80,11 +59,6 @@ def _has_short(options: Iterable[str], letter: str) -> bool:
 def _has_option(options: Iterable[str], *names: str) -> bool:
     """Any of ``names``, alone or as ``--name=value``."""
     return any(o in names or o.split("=", 1)[0] in names for o in options)
-
-
-def _sub(command: ShellCommand, value_options: frozenset[str]) -> Token | None:
-    words = _positionals(command, value_options)
-    return words[0] if words else None
 
 
 def _stages(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[tuple[Stage, Instruction]]:
@@ -143,7 +117,7 @@ def _apk_fills(ctx: LintContext, ins: Instruction, command: ShellCommand) -> boo
     options = _options(command)
     if _has_option(options, "--no-cache", "--root", "-p", "--cache-dir"):
         return False
-    sub = _sub(command, _APK_VALUE)
+    sub = _subword(command)
     if sub is None:
         return False
     if sub.value == "update":
@@ -239,7 +213,7 @@ def _args(command: ShellCommand) -> list[str]:
 def _rpm_clean(command: ShellCommand) -> bool:
     if command.program not in _RPM:
         return False
-    words = [w.value for w in _positionals(command, _RPM_VALUE)]
+    words = [w.value for w in _words(command)]
     return bool(words) and words[0] == "clean" and bool({"all", "metadata"} & set(words[1:]))
 
 
@@ -249,10 +223,10 @@ def _zypper_clean(command: ShellCommand) -> bool:
 
 
 def _apk_clean(command: ShellCommand) -> bool:
-    sub = _sub(command, _APK_VALUE) if command.program == "apk" else None
+    sub = _subword(command) if command.program == "apk" else None
     if sub is None or sub.value != "cache":
         return False
-    words = [w.value for w in _positionals(command, _APK_VALUE)]
+    words = [w.value for w in _words(command)]
     return len(words) > 1 and words[1] in ("clean", "purge")
 
 
@@ -716,7 +690,7 @@ def _apt_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, s
     for command in ctx.commands(ins, "apt-get", "apt"):
         sub = apt_subcommand(command)
         if sub is not None and sub.value == "install":
-            yield from _package_words(ctx, ins, _after(_positionals(command, _APT_VALUE), sub))
+            yield from _package_words(ctx, ins, _after(_words(command), sub))
 
 
 def _apt_pinned(package: str) -> bool:
@@ -725,7 +699,7 @@ def _apt_pinned(package: str) -> bool:
 
 def _apk_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
     for command in ctx.commands(ins, "apk"):
-        words = _positionals(command, _APK_VALUE)
+        words = _words(command)
         if words and words[0].value == "add":
             yield from _package_words(ctx, ins, words[1:])
 
@@ -750,10 +724,11 @@ def _rpm_packages(
     ctx: LintContext, ins: Instruction, programs: tuple[str, ...]
 ) -> Iterator[tuple[Token, str]]:
     for command in ctx.commands(ins, *programs):
-        words = _positionals(command, _RPM_VALUE)
-        if not words:
+        pc = invocation(command)
+        words = _words(command)
+        if pc is None or not words:
             continue
-        if words[0].value in ("install", "in", "localinstall", "reinstall"):
+        if pc.action in ("install", "reinstall"):
             yield from _package_words(ctx, ins, words[1:])
         elif words[0].value == "module" and len(words) > 1 and words[1].value == "install":
             for word, value in _package_words(ctx, ins, words[2:]):
@@ -763,15 +738,11 @@ def _rpm_packages(
 
 def _zypper_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
     for command in ctx.commands(ins, "zypper"):
-        words = _positionals(command, _ZYPPER_VALUE)
+        words = _words(command)
         if not words or words[0].value not in ("install", "in"):
             continue
-        types = [
-            w.value
-            for i, w in enumerate(command.arguments)
-            if i and command.arguments[i - 1].value in ("-t", "--type")
-        ] + [o.split("=", 1)[1] for o in _options(command) if o.startswith("--type=")]
-        if any(t != "package" for t in types):
+        pc = invocation(command)
+        if pc is not None and any(t != "package" for t in pc.values("-t", "--type")):
             continue  # patterns, patches, products: not versioned packages
         yield from _package_words(ctx, ins, words[1:])
 
@@ -814,7 +785,7 @@ def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
         update_reported = False
         for command in ctx.commands(ins, "apk"):
             options = _options(command)
-            sub = _sub(command, _APK_VALUE)
+            sub = _subword(command)
             if sub is None or sub.value not in ("add", "update"):
                 continue
             if update_reported and sub.value == "add":
@@ -823,7 +794,7 @@ def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
                 continue  # --no-network: only installed or local packages, no index
             if _cleaned_after(ctx, ins, command, "apk"):
                 continue
-            packages = _positionals(command, _APK_VALUE)[1:]
+            packages = _words(command)[1:]
             if packages and all(w.value.endswith(".apk") for w in packages):
                 continue  # local package files need no index
             if sub.value == "update":
@@ -864,10 +835,10 @@ def _apk_no_cache(ctx: LintContext) -> Iterator[Violation]:
 
 def _apk_relies_on_index(ctx: LintContext, ins: Instruction) -> bool:
     commands = ctx.commands(ins, "apk")
-    if any((s := _sub(c, _APK_VALUE)) is not None and s.value == "update" for c in commands):
+    if any((s := _subword(c)) is not None and s.value == "update" for c in commands):
         return False
     for command in commands:
-        sub = _sub(command, _APK_VALUE)
+        sub = _subword(command)
         options = _options(command)
         if sub is None or sub.value not in ("add", "upgrade"):
             continue
