@@ -136,7 +136,7 @@ def test_upgrade_message_says_where() -> None:
 @pytest.mark.parametrize(
     "text",
     ["FROM fedora:40\n# apply security fixes\nRUN dnf upgrade -y\n",
-     "FROM fedora:40\nRUN dnf install -y curl \\\n    # upgrade packages\n    && dnf upgrade -y\n",
+     "FROM fedora:40\nRUN dnf install -y curl \\\n    # pull in security patches\n    && dnf upgrade -y\n",
      "FROM fedora:40\nRUN dnf install -y curl && \\\n    # CVE-2024-1234\n    dnf upgrade -y\n"],
 )  # fmt: skip
 def test_upgrade_with_a_reason_is_deliberate(text: str) -> None:
@@ -146,10 +146,15 @@ def test_upgrade_with_a_reason_is_deliberate(text: str) -> None:
 def test_reason_covers_only_the_command_it_precedes() -> None:
     text = (
         "FROM fedora:40\nRUN dnf update -y \\\n    && dnf install -y curl \\\n"
-        "    # upgrade packages\n    && dnf upgrade -y\n"
+        "    # security fixes\n    && dnf upgrade -y\n"
     )
     (finding,) = findings(text, "LW608")
     assert text[finding.span.start : finding.span.end] == "dnf update"
+
+
+def test_a_comment_that_only_names_the_command_gives_no_reason() -> None:
+    text = "FROM fedora:40\nRUN dnf install -y curl \\\n    # upgrade packages\n    && dnf upgrade -y\n"
+    assert len(findings(text, "LW608")) == 1
 
 
 def test_upgrade_of_what_xargs_names_is_not_everything() -> None:

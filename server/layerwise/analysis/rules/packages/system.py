@@ -592,13 +592,10 @@ _UPGRADES = {
 # What may share the upgrade's RUN while the layer still holds only the upgrade: index
 # refreshes and cleanups.
 _UPGRADE_COMPANIONS = frozenset({"update", "makecache", "refresh", "clean", "autoclean", "dist-clean", "autoremove", "check-update", "cache"})  # fmt: skip
-# A comment that gives the reason for the upgrade: a deliberate choice, not an oversight.
-_UPGRADE_REASON = re.compile(
-    r"securit|\bcves?\b|\bcve-|\bpatch|vulnerab"
-    r"|\b(?:upgrad|updat)\w*\s+(?:(?:all|the|os|system|installed|base|image|existing|"
-    r"outdated|debian|ubuntu|alpine)\s+)*(?:packages|distro|distribution|system|os)\b",
-    re.I,
-)
+# A comment that gives the reason for the upgrade (security fixes): a deliberate choice,
+# not an oversight. A comment that only says what the command does ("# upgrade
+# packages") gives no reason and does not count.
+_UPGRADE_REASON = re.compile(r"securit|\bcves?\b|\bcve-|\bpatch|vulnerab", re.I)
 
 
 def _upgrade(pc: PackageCommand) -> bool:
