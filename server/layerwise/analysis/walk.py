@@ -4,7 +4,7 @@ the final Linux stage; and the line numbers messages cite."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..syntax.model import Instruction, Stage
 from .context import LintContext
@@ -22,15 +22,37 @@ def all_instructions(ctx: LintContext) -> Iterator[Instruction]:
             yield ins.trigger
 
 
-def run_targets(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
-    """RUN instructions (ONBUILD RUN triggers included) of non-Windows stages."""
-    for stage in ctx.doc.stages:
+def _runs(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[tuple[Stage, Instruction, bool]]:
+    """(stage, RUN, is an ONBUILD trigger) for the shell-form RUNs of non-Windows stages."""
+    for stage in stages:
         if ctx.is_windows(stage):
             continue
         for ins in stage.instructions:
-            target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger else ins
+            trigger = ins.keyword == "ONBUILD" and ins.trigger is not None
+            target = ins.trigger if trigger and ins.trigger is not None else ins
             if target.keyword == "RUN" and target.shell is not None:
-                yield stage, target
+                yield stage, target, trigger
+
+
+def runs(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[tuple[Stage, Instruction]]:
+    """Shell-form RUNs of the given non-Windows stages, ONBUILD RUN triggers included:
+    a trigger is linted as the RUN it becomes in the image built FROM this one."""
+    for stage, ins, _ in _runs(ctx, stages):
+        yield stage, ins
+
+
+def run_targets(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
+    """RUN instructions (ONBUILD RUN triggers included) of non-Windows stages."""
+    return runs(ctx, ctx.doc.stages)
+
+
+def shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
+    """RUNs whose layers ship: those of the shipped stages, and every ONBUILD RUN
+    trigger, which runs in the image built FROM this one (that image ships)."""
+    shipped = shipped_indexes(ctx)
+    for stage, ins, trigger in _runs(ctx, ctx.doc.stages):
+        if trigger or stage.index in shipped:
+            yield stage, ins
 
 
 def shipped_indexes(ctx: LintContext) -> set[int]:

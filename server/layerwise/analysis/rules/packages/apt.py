@@ -18,6 +18,7 @@ from ...images import has_tool
 from ...pkgmanagers import APT, PackageCommand, covers, family_commands, invocation, rm_paths
 from ...rule import Fix, Rule, Severity, Violation
 from ...stages import stage_facts
+from ...walk import run_targets, shipped_runs
 
 # -- apt-get -------------------------------------------------------------------------
 
@@ -88,7 +89,7 @@ def _recommends_disabled_globally(ctx: LintContext, ins: Instruction) -> bool:
 
 
 def _apt_missing_yes(ctx: LintContext) -> Iterator[Violation]:
-    for ins in ctx.doc.instructions:
+    for _, ins in run_targets(ctx):
         for pc in apt_commands(ctx, ins, *_INSTALLING, programs=("apt-get",)):
             if pc.assumes_yes or pc.simulates:
                 continue
@@ -136,12 +137,7 @@ def _auto_removed(ctx: LintContext, ins: Instruction, pc: PackageCommand) -> boo
 
 
 def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
-    for stage in ctx.shipped_stages():
-        yield from _stage_recommends(ctx, stage)
-
-
-def _stage_recommends(ctx: LintContext, stage: Stage) -> Iterator[Violation]:
-    for ins in stage.instructions:
+    for _, ins in shipped_runs(ctx):
         for pc in apt_commands(ctx, ins, "install", programs=("apt-get",)):
             if _skips_recommends(pc) or _recommends_disabled_globally(ctx, ins):
                 continue
@@ -179,31 +175,28 @@ def _later_apt_install(ctx: LintContext, ins: Instruction) -> bool:
 
 
 def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
-    for stage in ctx.shipped_stages():
-        for ins in stage.instructions:
-            if ins.keyword != "RUN":
-                continue
-            updates = apt_commands(ctx, ins, "update")
-            if not updates or not apt_commands(ctx, ins, *_INSTALLING):
-                continue
-            if _removes_lists(ctx, ins) or ctx.mounted(ins, ("/var/lib/apt/lists",)):
-                continue
-            fix = None
-            # Unsafe when a later RUN installs without its own update: it needs the lists.
-            safe = not _later_apt_install(ctx, ins)
-            edit = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
-            if edit is not None:
-                fix = Fix("Remove the apt lists in the same RUN", (edit,), safe=safe)
-            yield Violation(
-                updates[0].command.span,
-                f"{updates[0].program} update leaves its package lists in this layer; remove "
-                "/var/lib/apt/lists/* in the same RUN",
-                fix,
-                # apt locks its lists: concurrent builds must take turns on the cache.
-                alternatives=cache_mount_alternative(
-                    ctx, ins, ("/var/lib/apt/lists",), locked=True, safe=safe
-                ),
-            )
+    for _, ins in shipped_runs(ctx):
+        updates = apt_commands(ctx, ins, "update")
+        if not updates or not apt_commands(ctx, ins, *_INSTALLING):
+            continue
+        if _removes_lists(ctx, ins) or ctx.mounted(ins, ("/var/lib/apt/lists",)):
+            continue
+        fix = None
+        # Unsafe when a later RUN installs without its own update: it needs the lists.
+        safe = not _later_apt_install(ctx, ins)
+        edit = append_to_run(ctx, ins, "rm -rf /var/lib/apt/lists/*")
+        if edit is not None:
+            fix = Fix("Remove the apt lists in the same RUN", (edit,), safe=safe)
+        yield Violation(
+            updates[0].command.span,
+            f"{updates[0].program} update leaves its package lists in this layer; remove "
+            "/var/lib/apt/lists/* in the same RUN",
+            fix,
+            # apt locks its lists: concurrent builds must take turns on the cache.
+            alternatives=cache_mount_alternative(
+                ctx, ins, ("/var/lib/apt/lists",), locked=True, safe=safe
+            ),
+        )
 
 
 def _installs_on_own_update(ctx: LintContext, ins: Instruction) -> bool | None:

@@ -29,7 +29,7 @@ from ...pkgmanagers import DNF as _DNF
 from ...pkgmanagers import RPM as _RPM
 from ...pkgmanagers import PackageCommand, covers, invocation, package_commands, rm_paths
 from ...rule import Edit, Fix, Related, Rule, Severity, Violation
-from ...walk import line_number
+from ...walk import line_number, run_targets, shipped_runs
 from .apt import apt_subcommand, config_before
 
 # -- shared helpers -------------------------------------------------------------------
@@ -61,22 +61,12 @@ def _has_option(options: Iterable[str], *names: str) -> bool:
     return any(o in names or o.split("=", 1)[0] in names for o in options)
 
 
-def _stages(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[tuple[Stage, Instruction]]:
-    """Shell-form RUNs (heredocs included) of the given non-Windows stages."""
-    for stage in stages:
-        if ctx.is_windows(stage):
-            continue
-        for ins in stage.instructions:
-            if ins.keyword == "RUN" and ins.shell is not None:
-                yield stage, ins
-
-
 def _all_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
-    return _stages(ctx, ctx.doc.stages)
+    return run_targets(ctx)
 
 
 def _shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
-    return _stages(ctx, ctx.shipped_stages())
+    return shipped_runs(ctx)
 
 
 def _later_runs(ctx: LintContext, ins: Instruction) -> Iterator[Instruction]:
