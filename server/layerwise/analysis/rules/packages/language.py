@@ -1359,12 +1359,24 @@ _GEM_VALUE_OPTIONS = frozenset(
 )  # fmt: skip
 
 
+def _before_double_dash(call: _Call) -> tuple[Token, ...]:
+    """The operands before ``--``: what follows it (``gem install pg -- --with-pg-config=…``)
+    goes to the gem's native extension build, not to gem."""
+    words = call.command.words
+    at = next(i for i, w in enumerate(words) if w is call.anchor)
+    dashes = next((i for i in range(at + 1, len(words)) if words[i].value == "--"), None)
+    if dashes is None:
+        return call.operands
+    after = {id(w) for w in words[dashes:]}
+    return tuple(t for t in call.operands if id(t) not in after)
+
+
 def _gem_unpinned(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.doc.stages, triggers=True):
         for call in _calls(run, ("gem",), _GEM_VALUE_OPTIONS):
             if call.path not in (("install",), ("i",)) or call.has("-v", "--version"):
                 continue
-            for token in call.operands:
+            for token in _before_double_dash(call):
                 spec = ctx.resolve(run.owner, token.value)
                 if spec is None or ":" in spec or spec.endswith(".gem"):
                     continue

@@ -1,0 +1,29 @@
+"""Precision fixes (branch fix-h): language package pins (LW631, LW650, LW952), pipes
+without pipefail (LW926) and pointless commands (LW944)."""
+
+from __future__ import annotations
+
+from layerwise.analysis import Finding, LintOptions, lint_text
+
+
+def findings(text: str, code: str) -> list[Finding]:
+    result = lint_text(text, options=LintOptions(select=(code,)))
+    assert not result.failures, result.failures
+    return [f for f in result.findings if f.code == code]
+
+
+def spans(text: str, code: str) -> list[str]:
+    return [text[f.span.start : f.span.end] for f in findings(text, code)]
+
+
+# -- LW650 gem-unpinned ----------------------------------------------------------------
+
+
+def test_lw650_build_options_after_double_dash_are_not_gems() -> None:
+    text = (
+        "FROM ruby:3.3-slim\n"
+        "RUN gem install nokogiri:1.16.0 -- --with-xml2-dir /usr\n"
+        "RUN gem install pg -v 1.5.6 -- --with-pg-config=/usr/bin/pg_config\n"
+        "RUN gem install mysql2 -- --use-system-libraries\n"
+    )
+    assert spans(text, "LW650") == ["mysql2"]
