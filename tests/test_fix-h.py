@@ -27,3 +27,33 @@ def test_lw650_build_options_after_double_dash_are_not_gems() -> None:
         "RUN gem install mysql2 -- --use-system-libraries\n"
     )
     assert spans(text, "LW650") == ["mysql2"]
+
+
+# -- LW952 go-install-unpinned ---------------------------------------------------------
+
+
+def test_lw952_latest_and_branches_are_unpinned() -> None:
+    text = (
+        "FROM golang:1.24\n"
+        "RUN go install golang.org/x/tools/cmd/goimports@latest\n"
+        "RUN go install github.com/a/b/cmd/b@master github.com/a/c@main github.com/a/d@HEAD\n"
+        "RUN go install github.com/a/e@v1.2.3 github.com/a/f@4f1c2d3e\n"
+    )
+    assert spans(text, "LW952") == [
+        "golang.org/x/tools/cmd/goimports@latest",
+        "github.com/a/b/cmd/b@master",
+        "github.com/a/c@main",
+        "github.com/a/d@HEAD",
+    ]
+    assert "@latest" in findings(text, "LW952")[0].message
+
+
+def test_lw952_tool_meta_pattern_std_and_flag_values_are_not_packages() -> None:
+    text = (
+        "FROM golang:1.24\n"
+        "RUN go install tool\n"
+        "RUN go install std cmd/go\n"
+        "RUN go install -tags netgo -ldflags '-s -w' -o /out/x ./cmd/x\n"
+        "RUN go install -tags netgo.x github.com/a/g@v1.0.0\n"
+    )
+    assert spans(text, "LW952") == []
