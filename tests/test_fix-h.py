@@ -57,3 +57,21 @@ def test_lw952_tool_meta_pattern_std_and_flag_values_are_not_packages() -> None:
         "RUN go install -tags netgo.x github.com/a/g@v1.0.0\n"
     )
     assert spans(text, "LW952") == []
+
+
+# -- LW631 pip-unpinned: pipx ----------------------------------------------------------
+
+
+def test_lw631_pipx_install_and_inject_are_checked_like_pip() -> None:
+    text = (
+        "FROM python:3.12-slim\n"
+        "RUN pip install --no-cache-dir pipx==1.7.1\n"
+        "RUN pipx install black && pipx install ruff==0.6.9\n"
+        "RUN pipx install --python python3.12 --spec 'poetry==1.8.3' poetry\n"
+        "RUN pipx inject poetry poetry-plugin-export 'poetry-dynamic-versioning>=1.4'\n"
+        "RUN python3 -m pipx install httpie\n"
+        "RUN pipx inject poetry -r /tmp/plugins.txt\n"
+    )
+    assert spans(text, "LW631") == ["black", "poetry-plugin-export", "httpie"]
+    message = findings(text, "LW631")[0].message
+    assert "black==<version>" in message and "requirements" not in message

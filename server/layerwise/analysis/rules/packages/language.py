@@ -635,6 +635,46 @@ def _pip_pinned(spec: str) -> bool:
     return bool(_VERSION_SPEC.search(spec))
 
 
+_PIPX_VALUE_OPTIONS = frozenset(
+    {"--spec", "--python", "--pip-args", "--suffix", "-i", "--index-url", "--preinstall",
+     "-r", "--requirement", "--backend"}
+)  # fmt: skip
+
+
+def _pipx_installs(run: _Run) -> Iterator[tuple[_Call, tuple[Token, ...]]]:
+    """``pipx install`` and ``pipx inject`` (``python -m pipx`` too), with the words that
+    name packages: ``--spec`` or the operands of install, the operands after the
+    environment of inject."""
+    for command in run.commands:
+        program = command.program
+        if program is None:
+            continue
+        args = command.arguments
+        if program == "pipx":
+            words = args
+        elif _PYTHON.fullmatch(program):
+            for index in range(len(args) - 1):
+                if args[index].value == "-m" and args[index + 1].value == "pipx":
+                    words = args[index + 2 :]
+                    break
+            else:
+                continue
+        else:
+            continue
+        head = _program_token(command)
+        assert head is not None
+        call = _call(run, command, head, words, _PIPX_VALUE_OPTIONS)
+        if call.path == ("install",):
+            spec = call.values.get("--spec")
+            if spec:
+                yield call, tuple(spec)
+            elif not call.has("--spec"):
+                yield call, call.operands
+            # ``--spec=…`` in one word: not a token of its own to point at; left alone
+        elif call.path == ("inject",):
+            yield call, call.operands[1:]
+
+
 def _pip_unpinned(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.doc.stages, triggers=True):
         for call in _pip_installs(run):
@@ -649,6 +689,19 @@ def _pip_unpinned(ctx: LintContext) -> Iterator[Violation]:
                     f"'{spec}' is installed without a version, so each build may get a "
                     f"different release; pin it ({spec}==<version>) or install from a "
                     "requirements or constraints file",
+                )
+        for call, packages in _pipx_installs(run):
+            pip_args = (call.option("--pip-args") or "").split()
+            if call.has("-r", "--requirement") or {"-c", "--constraint"} & set(pip_args):
+                continue
+            for token in packages:
+                spec = ctx.resolve(run.owner, token.value)
+                if spec is None or spec == "." or _pip_pinned(spec):
+                    continue
+                yield Violation(
+                    token.span,
+                    f"'{spec}' is installed by '{call.text}' without a version, so each "
+                    f"build may get a different release; pin it ({spec}==<version>)",
                 )
 
 
