@@ -3,6 +3,8 @@ without pipefail (LW926) and pointless commands (LW944)."""
 
 from __future__ import annotations
 
+import pytest
+
 from layerwise.analysis import Finding, LintOptions, lint_text
 
 
@@ -75,3 +77,33 @@ def test_lw631_pipx_install_and_inject_are_checked_like_pip() -> None:
     assert spans(text, "LW631") == ["black", "poetry-plugin-export", "httpie"]
     message = findings(text, "LW631")[0].message
     assert "black==<version>" in message and "requirements" not in message
+
+
+# -- LW926 missing-pipefail: consumers that succeed on empty input ----------------------
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN curl -fsSL https://x/users | wc -l > /count",
+        "RUN curl -fsSL https://x/list | sort -u -o /list.txt",
+        "RUN curl -fsSL https://x/a.tgz | sha256sum > /a.sum",
+        "RUN wget -qO- https://x/t | envsubst > /etc/app.conf",
+        "RUN curl -fsSL https://x/l | fold -w 80 > /l.txt",
+    ],
+)
+def test_lw926_more_consumers_that_write_empty_input_to_a_file(run: str) -> None:
+    assert len(findings(f"FROM debian:12\n{run}\n", "LW926")) == 1
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN curl -fsSL https://x/SUMS | sha256sum -c > /check.log",
+        "RUN curl -fsSL https://x/l | grep -c foo > /n",
+        "RUN curl -fsSL https://x/users | wc -l",
+        "RUN cat /etc/passwd | wc -l > /count",
+    ],
+)
+def test_lw926_consumers_that_fail_or_write_nothing_are_silent(run: str) -> None:
+    assert findings(f"FROM debian:12\n{run}\n", "LW926") == []

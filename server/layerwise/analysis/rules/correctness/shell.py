@@ -243,9 +243,18 @@ _INTERPRETERS = frozenset(
     {"sh", "bash", "ash", "dash", "zsh", "ksh", "python", "python2", "python3", "perl", "ruby",
      "node", "php"}
 )  # fmt: skip
+# Text filters: they succeed on empty input, so when one writes a file a failed producer
+# leaves that file empty (or ``0`` for ``wc -l``) and the build goes on. Filters that fail
+# on empty input (``grep`` without matches, ``sha256sum -c``) are not among them.
 _FILTERS = frozenset(
-    {"sort", "uniq", "awk", "gawk", "mawk", "sed", "cut", "tr", "head", "tail", "cat", "jq",
-     "column", "paste", "rev", "base64", "xxd", "tac", "nl"}
+    {"sort", "uniq", "awk", "gawk", "mawk", "nawk", "sed", "cut", "tr", "head", "tail", "cat",
+     "jq", "column", "paste", "rev", "base64", "xxd", "tac", "nl", "wc", "fold", "fmt", "od",
+     "expand", "unexpand", "envsubst", "iconv", "md5sum", "sha1sum", "sha224sum", "sha256sum",
+     "sha384sum", "sha512sum", "b2sum", "cksum"}
+)  # fmt: skip
+# Checksum tools: with -c they verify a list and fail on an empty one.
+_CHECKSUMS = frozenset(
+    {"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum"}
 )  # fmt: skip
 
 
@@ -258,12 +267,24 @@ def _masking_consumer(command: ShellCommand) -> str | None:
         return "'tee' writes whatever it receives, so a failed producer leaves an empty file"
     if program == "read" and any(w.value in ("while", "until") for w in command.words[:1]):
         return "the loop simply runs zero times when the producer fails"
-    if program in _FILTERS and any(
+    if program not in _FILTERS:
+        return None
+    if program in _CHECKSUMS and any(
+        w.value == "--check" or re.fullmatch(r"-[a-z]*c[a-z]*", w.value) for w in command.arguments
+    ):
+        return None  # ``sha256sum -c`` fails on an empty list
+    writes = any(
         r.operator.lstrip("0123456789") in (">", ">>", ">|")
         and r.target is not None
         and r.target.value != "/dev/null"
         for r in command.redirects
-    ):
+    )
+    if not writes and program == "sort":
+        writes = any(
+            w.value in ("-o", "--output") or w.value.startswith("--output=")
+            for w in command.arguments
+        )
+    if writes:
         return f"'{program}' writes its (possibly empty) input to a file and succeeds"
     return None
 
