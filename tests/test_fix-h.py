@@ -107,3 +107,25 @@ def test_lw926_more_consumers_that_write_empty_input_to_a_file(run: str) -> None
 )
 def test_lw926_consumers_that_fail_or_write_nothing_are_silent(run: str) -> None:
     assert findings(f"FROM debian:12\n{run}\n", "LW926") == []
+
+
+# -- LW944 pointless-command: kill of this RUN's own background job ---------------------
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN sleep 100 & pid=$!; make test; kill $pid",
+        "RUN Xvfb :99 & sleep 2 && ./render && kill %1",
+        "RUN mysqld --user=mysql & sleep 5; mysql < /init.sql; kill $(jobs -p)",
+        "RUN ./server & ./load-fixtures && kill $!",
+        'RUN <<EOF\nset -e\nredis-server --port 7777 &\nPID=$!\n./seed\nkill "$PID"\nEOF',
+    ],
+)
+def test_lw944_kill_of_a_background_job_this_run_started_is_silent(run: str) -> None:
+    assert findings(f"FROM debian:12\n{run}\n", "LW944") == []
+
+
+def test_lw944_kill_with_nothing_started_is_still_reported() -> None:
+    text = "FROM debian:12\nRUN kill -9 1\nRUN kill %1\nRUN ./server & ./seed; kill 1\n"
+    assert spans(text, "LW944") == ["kill", "kill", "kill"]

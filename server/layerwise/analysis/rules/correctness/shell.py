@@ -536,6 +536,29 @@ _POINTLESS = {
 }
 
 
+# Starting a daemon for the length of the RUN (to seed a database, render with Xvfb...).
+_STARTS_DAEMON = frozenset({"nohup", "setsid", "start-stop-daemon", "daemonize"})
+
+
+def _stops_own_job(ctx: LintContext, ins: Instruction, kill: ShellCommand) -> bool:
+    """``kill`` of something the same RUN started before it: a background job (``&``,
+    then ``kill $pid``, ``kill %1``, ``kill $(jobs -p)``), ``service x start`` or a
+    daemon launcher. Stopping it cleanly (a database flushing its files) has a purpose.
+    The target must name such a process: a job (``%1``) or a value found at build time
+    (``$pid``, ``$!``, ``$(jobs -p)``, ``$(cat /run/x.pid)``), not a fixed PID."""
+    targets = [w.value for w in kill.arguments if not w.value.startswith("-")]
+    if not any(t.startswith("%") or "$" in t or "`" in t for t in targets):
+        return False
+    for command in ctx.commands(ins):
+        if command is kill:
+            return False
+        if command.separator == "&" or command.program in _STARTS_DAEMON:
+            return True
+        if command.program == "service" and any(w.value == "start" for w in command.arguments):
+            return True
+    return False
+
+
 def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
     for ins in all_instructions(ctx):
         if ins.keyword != "RUN":
@@ -547,6 +570,8 @@ def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
             if "command" in before:
                 continue  # ``command -v ps`` only looks the program up
             program = command.program or ""
+            if program == "kill" and _stops_own_job(ctx, ins, command):
+                continue
             yield Violation(
                 command.words[index].span,
                 f"'{program}' in a RUN {_POINTLESS[program]}; it does nothing useful for the image",
