@@ -129,3 +129,31 @@ def test_lw944_kill_of_a_background_job_this_run_started_is_silent(run: str) -> 
 def test_lw944_kill_with_nothing_started_is_still_reported() -> None:
     text = "FROM debian:12\nRUN kill -9 1\nRUN kill %1\nRUN ./server & ./seed; kill 1\n"
     assert spans(text, "LW944") == ["kill", "kill", "kill"]
+
+
+# -- language package managers seen through wrappers ------------------------------------
+
+
+def test_language_rules_see_commands_through_wrappers() -> None:
+    text = (
+        "FROM python:3.12-slim\n"
+        "RUN sudo -u app pip install --no-cache-dir flask\n"
+        "RUN su app -c 'pip install --no-cache-dir --user requests'\n"
+        "RUN env PIP_INDEX_URL=https://x/simple pip install --no-cache-dir attrs\n"
+    )
+    assert spans(text, "LW631") == ["flask", "requests", "attrs"]
+    gems = "FROM ruby:3.3-slim\nRUN sh -c 'gem install rails'\nRUN gosu app gem install rake\n"
+    assert spans(gems, "LW650") == ["rails", "rake"]
+
+
+def test_package_names_from_xargs_input_are_not_a_project_install() -> None:
+    text = (
+        "FROM node:20-slim\n"
+        "WORKDIR /app\n"
+        "COPY package.json package-lock.json ./\n"
+        "RUN npm install\n"
+        "RUN cat /tmp/tools.txt | xargs npm install\n"
+        "RUN xargs -a /tmp/tools.txt npm install --no-save\n"
+    )
+    assert spans(text, "LW640") == ["install"]
+    assert findings(text, "LW640")[0].span.start < text.index("RUN cat")

@@ -107,6 +107,11 @@ class _Call:
     values: dict[str, list[Token]]
 
     @property
+    def more_operands(self) -> bool:
+        """``xargs`` adds operands from its input: no operands here is not "none"."""
+        return "xargs" in self.command.via
+
+    @property
     def anchor(self) -> Token:
         return self.sub or self.head
 
@@ -897,6 +902,7 @@ def _npm_manifest_install(call: _Call) -> bool:
         and call.sub.value in _NPM_INSTALL
         and call.sub.value != "add"
         and not call.operands
+        and not call.more_operands
         and not _npm_global(call)
     )
 
@@ -919,6 +925,8 @@ def _yarn_installs(run: _Run) -> Iterator[_Call]:
     for call in _calls(run, ("yarn", "yarnpkg"), _YARN_VALUE_OPTIONS):
         if call.sub is None and call.has(*_INFO_FLAGS):
             continue  # ``yarn --version``
+        if call.more_operands:
+            continue  # ``xargs yarn add``: packages from its input, not the project's
         if call.sub is None or (call.path == ("install",) and not call.operands):
             yield call
 
