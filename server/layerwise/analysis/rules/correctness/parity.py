@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ....syntax.model import Instruction, Stage
+from ....syntax.model import Instruction, Stage, Token
+from ....syntax.shell import ShellCommand
 from ... import stages
 from ...context import LintContext
 from ...paths import copy_sources
@@ -73,22 +74,65 @@ def _non_numeric_user(ctx: LintContext) -> Iterator[Violation]:
     )
 
 
+# Build flags of go install / go get that take a value as the next word (``-tags netgo``).
+_GO_VALUE_FLAGS = frozenset(
+    {"-C", "-p", "-o", "-asmflags", "-buildmode", "-buildvcs", "-compiler", "-gccgoflags",
+     "-gcflags", "-installsuffix", "-ldflags", "-mod", "-modfile", "-overlay", "-pgo", "-pkgdir",
+     "-tags", "-toolexec", "-covermode", "-coverpkg", "-exec"}
+)  # fmt: skip
+# Version queries that resolve to whatever is newest when the image is built: the
+# module queries ``latest``/``upgrade``/``patch`` and the usual branch names.
+_MOVING = frozenset({"latest", "upgrade", "patch", "master", "main", "HEAD", "head"})
+
+
+def _go_packages(command: ShellCommand) -> tuple[str | None, list[Token]]:
+    """(``install`` or ``get``, the package words after it) for a go command."""
+    words = command.arguments
+    verb: str | None = None
+    packages: list[Token] = []
+    index = 0
+    while index < len(words):
+        value = words[index].value
+        index += 1
+        if value.startswith("-"):
+            name = "-" + value.lstrip("-")
+            if name in _GO_VALUE_FLAGS and "=" not in value:
+                index += 1
+            continue
+        if verb is None:
+            if value not in ("install", "get"):
+                return None, []
+            verb = value
+        else:
+            packages.append(words[index - 1])
+    return verb, packages
+
+
 def _go_install_unpinned(ctx: LintContext) -> Iterator[Violation]:
     for ins in ctx.doc.instructions:
         for command in ctx.commands(ins, "go"):
-            args = [w for w in command.arguments if not w.value.startswith("-")]
-            if not args or args[0].value not in ("install", "get"):
-                continue
-            verb = args[0].value
-            for package in args[1:]:
+            verb, packages = _go_packages(command)
+            for package in packages:
                 value = ctx.resolve(ins, package.value)
-                if value is None or value.startswith((".", "/")) or "@" in value:
+                if value is None or value.startswith((".", "/")):
                     continue
-                yield Violation(
-                    package.span,
-                    f"go {verb} {value} without @version fetches whatever is newest at build "
-                    "time; pin it, e.g. @v1.2.3",
-                )
+                path, at, version = value.partition("@")
+                if "." not in path.split("/", 1)[0]:
+                    continue  # std, cmd/go, the ``tool`` and ``all`` patterns: no download
+                if at and version not in _MOVING:
+                    continue
+                if at:
+                    message = (
+                        f"go {verb} {value} fetches whatever @{version} points to at build "
+                        "time, so each build may get different code; pin a release or a commit, e.g. "
+                        f"{path}@v1.2.3"
+                    )
+                else:
+                    message = (
+                        f"go {verb} {value} without @version fetches whatever is newest at "
+                        "build time; pin a release or a commit, e.g. @v1.2.3"
+                    )
+                yield Violation(package.span, message)
 
 
 RULES = (

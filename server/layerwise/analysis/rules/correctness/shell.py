@@ -243,9 +243,18 @@ _INTERPRETERS = frozenset(
     {"sh", "bash", "ash", "dash", "zsh", "ksh", "python", "python2", "python3", "perl", "ruby",
      "node", "php"}
 )  # fmt: skip
+# Text filters: they succeed on empty input, so when one writes a file a failed producer
+# leaves that file empty (or ``0`` for ``wc -l``) and the build goes on. Filters that fail
+# on empty input (``grep`` without matches, ``sha256sum -c``) are not among them.
 _FILTERS = frozenset(
-    {"sort", "uniq", "awk", "gawk", "mawk", "sed", "cut", "tr", "head", "tail", "cat", "jq",
-     "column", "paste", "rev", "base64", "xxd", "tac", "nl"}
+    {"sort", "uniq", "awk", "gawk", "mawk", "nawk", "sed", "cut", "tr", "head", "tail", "cat",
+     "jq", "column", "paste", "rev", "base64", "xxd", "tac", "nl", "wc", "fold", "fmt", "od",
+     "expand", "unexpand", "envsubst", "iconv", "md5sum", "sha1sum", "sha224sum", "sha256sum",
+     "sha384sum", "sha512sum", "b2sum", "cksum"}
+)  # fmt: skip
+# Checksum tools: with -c they verify a list and fail on an empty one.
+_CHECKSUMS = frozenset(
+    {"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum"}
 )  # fmt: skip
 
 
@@ -258,12 +267,24 @@ def _masking_consumer(command: ShellCommand) -> str | None:
         return "'tee' writes whatever it receives, so a failed producer leaves an empty file"
     if program == "read" and any(w.value in ("while", "until") for w in command.words[:1]):
         return "the loop simply runs zero times when the producer fails"
-    if program in _FILTERS and any(
+    if program not in _FILTERS:
+        return None
+    if program in _CHECKSUMS and any(
+        w.value == "--check" or re.fullmatch(r"-[a-z]*c[a-z]*", w.value) for w in command.arguments
+    ):
+        return None  # ``sha256sum -c`` fails on an empty list
+    writes = any(
         r.operator.lstrip("0123456789") in (">", ">>", ">|")
         and r.target is not None
         and r.target.value != "/dev/null"
         for r in command.redirects
-    ):
+    )
+    if not writes and program == "sort":
+        writes = any(
+            w.value in ("-o", "--output") or w.value.startswith("--output=")
+            for w in command.arguments
+        )
+    if writes:
         return f"'{program}' writes its (possibly empty) input to a file and succeeds"
     return None
 
@@ -515,6 +536,29 @@ _POINTLESS = {
 }
 
 
+# Starting a daemon for the length of the RUN (to seed a database, render with Xvfb...).
+_STARTS_DAEMON = frozenset({"nohup", "setsid", "start-stop-daemon", "daemonize"})
+
+
+def _stops_own_job(ctx: LintContext, ins: Instruction, kill: ShellCommand) -> bool:
+    """``kill`` of something the same RUN started before it: a background job (``&``,
+    then ``kill $pid``, ``kill %1``, ``kill $(jobs -p)``), ``service x start`` or a
+    daemon launcher. Stopping it cleanly (a database flushing its files) has a purpose.
+    The target must name such a process: a job (``%1``) or a value found at build time
+    (``$pid``, ``$!``, ``$(jobs -p)``, ``$(cat /run/x.pid)``), not a fixed PID."""
+    targets = [w.value for w in kill.arguments if not w.value.startswith("-")]
+    if not any(t.startswith("%") or "$" in t or "`" in t for t in targets):
+        return False
+    for command in ctx.commands(ins):
+        if command is kill:
+            return False
+        if command.separator == "&" or command.program in _STARTS_DAEMON:
+            return True
+        if command.program == "service" and any(w.value == "start" for w in command.arguments):
+            return True
+    return False
+
+
 def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
     for ins in all_instructions(ctx):
         if ins.keyword != "RUN":
@@ -526,6 +570,8 @@ def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
             if "command" in before:
                 continue  # ``command -v ps`` only looks the program up
             program = command.program or ""
+            if program == "kill" and _stops_own_job(ctx, ins, command):
+                continue
             yield Violation(
                 command.words[index].span,
                 f"'{program}' in a RUN {_POINTLESS[program]}; it does nothing useful for the image",

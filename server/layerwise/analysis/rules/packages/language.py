@@ -107,6 +107,11 @@ class _Call:
     values: dict[str, list[Token]]
 
     @property
+    def more_operands(self) -> bool:
+        """``xargs`` adds operands from its input: no operands here is not "none"."""
+        return "xargs" in self.command.via
+
+    @property
     def anchor(self) -> Token:
         return self.sub or self.head
 
@@ -635,6 +640,46 @@ def _pip_pinned(spec: str) -> bool:
     return bool(_VERSION_SPEC.search(spec))
 
 
+_PIPX_VALUE_OPTIONS = frozenset(
+    {"--spec", "--python", "--pip-args", "--suffix", "-i", "--index-url", "--preinstall",
+     "-r", "--requirement", "--backend"}
+)  # fmt: skip
+
+
+def _pipx_installs(run: _Run) -> Iterator[tuple[_Call, tuple[Token, ...]]]:
+    """``pipx install`` and ``pipx inject`` (``python -m pipx`` too), with the words that
+    name packages: ``--spec`` or the operands of install, the operands after the
+    environment of inject."""
+    for command in run.commands:
+        program = command.program
+        if program is None:
+            continue
+        args = command.arguments
+        if program == "pipx":
+            words = args
+        elif _PYTHON.fullmatch(program):
+            for index in range(len(args) - 1):
+                if args[index].value == "-m" and args[index + 1].value == "pipx":
+                    words = args[index + 2 :]
+                    break
+            else:
+                continue
+        else:
+            continue
+        head = _program_token(command)
+        assert head is not None
+        call = _call(run, command, head, words, _PIPX_VALUE_OPTIONS)
+        if call.path == ("install",):
+            spec = call.values.get("--spec")
+            if spec:
+                yield call, tuple(spec)
+            elif not call.has("--spec"):
+                yield call, call.operands
+            # ``--spec=…`` in one word: not a token of its own to point at; left alone
+        elif call.path == ("inject",):
+            yield call, call.operands[1:]
+
+
 def _pip_unpinned(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.doc.stages, triggers=True):
         for call in _pip_installs(run):
@@ -649,6 +694,19 @@ def _pip_unpinned(ctx: LintContext) -> Iterator[Violation]:
                     f"'{spec}' is installed without a version, so each build may get a "
                     f"different release; pin it ({spec}==<version>) or install from a "
                     "requirements or constraints file",
+                )
+        for call, packages in _pipx_installs(run):
+            pip_args = (call.option("--pip-args") or "").split()
+            if call.has("-r", "--requirement") or {"-c", "--constraint"} & set(pip_args):
+                continue
+            for token in packages:
+                spec = ctx.resolve(run.owner, token.value)
+                if spec is None or spec == "." or _pip_pinned(spec):
+                    continue
+                yield Violation(
+                    token.span,
+                    f"'{spec}' is installed by '{call.text}' without a version, so each "
+                    f"build may get a different release; pin it ({spec}==<version>)",
                 )
 
 
@@ -844,6 +902,7 @@ def _npm_manifest_install(call: _Call) -> bool:
         and call.sub.value in _NPM_INSTALL
         and call.sub.value != "add"
         and not call.operands
+        and not call.more_operands
         and not _npm_global(call)
     )
 
@@ -866,6 +925,8 @@ def _yarn_installs(run: _Run) -> Iterator[_Call]:
     for call in _calls(run, ("yarn", "yarnpkg"), _YARN_VALUE_OPTIONS):
         if call.sub is None and call.has(*_INFO_FLAGS):
             continue  # ``yarn --version``
+        if call.more_operands:
+            continue  # ``xargs yarn add``: packages from its input, not the project's
         if call.sub is None or (call.path == ("install",) and not call.operands):
             yield call
 
@@ -1359,12 +1420,24 @@ _GEM_VALUE_OPTIONS = frozenset(
 )  # fmt: skip
 
 
+def _before_double_dash(call: _Call) -> tuple[Token, ...]:
+    """The operands before ``--``: what follows it (``gem install pg -- --with-pg-config=…``)
+    goes to the gem's native extension build, not to gem."""
+    words = call.command.words
+    at = next(i for i, w in enumerate(words) if w is call.anchor)
+    dashes = next((i for i in range(at + 1, len(words)) if words[i].value == "--"), None)
+    if dashes is None:
+        return call.operands
+    after = {id(w) for w in words[dashes:]}
+    return tuple(t for t in call.operands if id(t) not in after)
+
+
 def _gem_unpinned(ctx: LintContext) -> Iterator[Violation]:
     for run in _runs(ctx, ctx.doc.stages, triggers=True):
         for call in _calls(run, ("gem",), _GEM_VALUE_OPTIONS):
             if call.path not in (("install",), ("i",)) or call.has("-v", "--version"):
                 continue
-            for token in call.operands:
+            for token in _before_double_dash(call):
                 spec = ctx.resolve(run.owner, token.value)
                 if spec is None or ":" in spec or spec.endswith(".gem"):
                     continue
