@@ -66,22 +66,34 @@ def _make_run(ctx: LintContext, owner: Instruction, stage: Stage, ins: Instructi
     return _Run(owner, ins, stage, tuple(p.command for p in where), False, conditional)
 
 
-def _runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool = False) -> list[_Run]:
-    """The RUNs of ``stages`` (ONBUILD triggers too when asked), shared between rules."""
+def _runs(ctx: LintContext, stages: Iterable[Stage]) -> list[_Run]:
+    """The RUNs of ``stages``, ONBUILD RUN triggers included (a trigger is linted as the
+    RUN it becomes in the image built FROM this one), shared between rules."""
     stages = tuple(stages)
-    key = ("runs", tuple(stage.index for stage in stages), triggers)
+    key = ("runs", tuple(stage.index for stage in stages))
     found = ctx.memo.get(key)
     if found is None:
-        found = ctx.memo[key] = list(_find_runs(ctx, stages, triggers))
+        found = ctx.memo[key] = list(_find_runs(ctx, stages))
     return found  # type: ignore[return-value]
 
 
-def _find_runs(ctx: LintContext, stages: Iterable[Stage], triggers: bool) -> Iterator[_Run]:
+def _shipped_runs(ctx: LintContext) -> list[_Run]:
+    """The RUNs whose layers ship: those of the shipped stages, and every ONBUILD RUN
+    trigger (it runs in the image built FROM this one, which ships)."""
+    shipped = {stage.index for stage in ctx.shipped_stages()}
+    return [
+        run
+        for run in _runs(ctx, ctx.doc.stages)
+        if run.stage.index in shipped or run.owner is not run.ins
+    ]
+
+
+def _find_runs(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[_Run]:
     for stage in stages:
         for owner in stage.instructions:
             ins = owner
             if owner.keyword == "ONBUILD":
-                if not triggers or owner.trigger is None:
+                if owner.trigger is None:
                     continue
                 ins = owner.trigger
             run = _run_of(ctx, owner, stage, ins)
@@ -570,7 +582,7 @@ def _pip_configured(ctx: LintContext, call: _Call) -> bool:
 
 
 def _pip_cache(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         if ctx.is_windows(run.stage):
             continue
         flagged: list[tuple[_Call, _Cache]] = []
@@ -681,7 +693,7 @@ def _pipx_installs(run: _Run) -> Iterator[tuple[_Call, tuple[Token, ...]]]:
 
 
 def _pip_unpinned(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _pip_installs(run):
             if call.has("-r", "--requirement", "-c", "--constraint"):
                 continue
@@ -736,7 +748,7 @@ def _uv_installs(run: _Run) -> Iterator[_Call]:
 
 
 def _uv_cache(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         if ctx.is_windows(run.stage):
             continue
         for call in _uv_installs(run):
@@ -773,7 +785,7 @@ def _uv_syncs(run: _Run) -> Iterator[_Call]:
 
 
 def _uv_unlocked(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _uv_syncs(run):
             if call.has("--locked", "--frozen") or _fallback(call):
                 continue
@@ -803,7 +815,7 @@ _UV_DEV_CHOSEN = (
 def _uv_dev(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         for call in _uv_syncs(run):
             if call.has(*_UV_DEV_CHOSEN) or id(call.command) in run.conditional:
                 continue
@@ -857,7 +869,7 @@ def _dev_image(ctx: LintContext) -> bool:
 def _poetry_dev(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         for call in _calls(run, ("poetry",), _POETRY_VALUE_OPTIONS):
             if call.path not in (("install",), ("sync",)) or call.has(*_POETRY_DEV_CHOSEN):
                 continue
@@ -981,7 +993,7 @@ def _package_json(ctx: LintContext, call: _Call) -> tuple[_Copied, Path | None]:
 
 
 def _npm_ci(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _npm_calls(run):
             if not _npm_manifest_install(call) or call.has(*_NPM_NO_LOCK) or _fallback(call):
                 continue
@@ -1055,7 +1067,7 @@ def _production_flags(call: _Call) -> Iterator[tuple[Token, Token, str]]:
 
 
 def _npm_production_flag(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         major = _node_major(ctx, run.stage)
         if major is not None and major < 15:
             continue  # npm 6 and older only know --production / --only=prod
@@ -1169,7 +1181,7 @@ def _downloads(ctx: LintContext, call: _Call) -> bool:
 def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         if _prunes_dev(run):
             continue
         for call in _npm_calls(run):
@@ -1203,7 +1215,7 @@ def _npm_dev_dependencies(ctx: LintContext) -> Iterator[Violation]:
 def _npm_cache(ctx: LintContext) -> Iterator[Violation]:
     if _dev_image(ctx):
         return  # the image is a development environment: its size hardly matters
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         if ctx.is_windows(run.stage):
             continue
         calls = [
@@ -1254,7 +1266,7 @@ def _npm_pinned(spec: str) -> bool:
 
 
 def _npm_unpinned(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _npm_calls(run):
             if call.sub is None or call.sub.value not in _NPM_INSTALL:
                 continue
@@ -1312,7 +1324,7 @@ def _no_lock_message(call: _Call, manifest: str, lock: str, flag: str) -> str:
 def _yarn_frozen_lockfile(ctx: LintContext) -> Iterator[Violation]:
     flavor = _yarn_flavor(ctx)
     flag = "--immutable" if flavor == "berry" else "--frozen-lockfile"
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _yarn_installs(run):
             if call.has(*_YARN_FROZEN) or _fallback(call):
                 continue
@@ -1341,7 +1353,7 @@ def _yarn_cache(ctx: LintContext) -> Iterator[Violation]:
     flavor = _yarn_flavor(ctx)
     if flavor == "berry":
         return  # with Plug'n'Play the cache is the install: cleaning it breaks the app
-    for run in _runs(ctx, ctx.shipped_stages()):
+    for run in _shipped_runs(ctx):
         if ctx.is_windows(run.stage):
             continue
         calls = list(_yarn_installs(run))
@@ -1385,7 +1397,7 @@ def _yarn_cache(ctx: LintContext) -> Iterator[Violation]:
 
 
 def _pnpm_frozen_lockfile(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _pnpm_installs(run):
             if call.has(*_PNPM_FROZEN) or _fallback(call):
                 continue
@@ -1433,7 +1445,7 @@ def _before_double_dash(call: _Call) -> tuple[Token, ...]:
 
 
 def _gem_unpinned(ctx: LintContext) -> Iterator[Violation]:
-    for run in _runs(ctx, ctx.doc.stages, triggers=True):
+    for run in _runs(ctx, ctx.doc.stages):
         for call in _calls(run, ("gem",), _GEM_VALUE_OPTIONS):
             if call.path not in (("install",), ("i",)) or call.has("-v", "--version"):
                 continue
