@@ -1,0 +1,53 @@
+"""Precision fixes of branch fix-i: LW805, LW924, LW609, LW301, LW107, LW203, severities."""
+
+from __future__ import annotations
+
+from layerwise.analysis import Finding, LintOptions, lint_text
+
+
+def codes(text: str, code: str, **options: tuple[str, ...]) -> list[Finding]:
+    opts = LintOptions(**options) if options else LintOptions(extend_select=(code,))
+    return [f for f in lint_text(text, options=opts).findings if f.code == code]
+
+
+def lines(text: str, code: str, **options: tuple[str, ...]) -> list[int]:
+    return [text.count("\n", 0, f.span.start) + 1 for f in codes(text, code, **options)]
+
+
+# -- LW805: each finding names the hadolint check of its own instruction -----------------
+
+_DUPLICATES = (
+    "FROM alpine:3.22\n"
+    "CMD a\n"
+    "CMD b\n"
+    "ENTRYPOINT c\n"
+    "ENTRYPOINT d\n"
+    "HEALTHCHECK CMD e\n"
+    "HEALTHCHECK CMD f\n"
+)
+
+
+def test_lw805_ignoring_dl3012_keeps_duplicate_cmd_and_entrypoint() -> None:
+    assert lines(_DUPLICATES, "LW805", ignore=("DL3012",)) == [2, 4]
+    assert lines(_DUPLICATES, "LW805", ignore=("DL4003",)) == [4, 6]
+    assert lines(_DUPLICATES, "LW805", ignore=("MultipleInstructionsDisallowed",)) == []
+    assert lines(_DUPLICATES, "LW805", select=("DL4004",)) == [4]
+
+
+def test_lw805_findings_name_their_aliases() -> None:
+    found = {f.span.start: f.aliases for f in codes(_DUPLICATES, "LW805")}
+    assert sorted(found.values()) == [
+        ("DL3012", "MultipleInstructionsDisallowed"),
+        ("DL4003", "MultipleInstructionsDisallowed"),
+        ("DL4004", "MultipleInstructionsDisallowed"),
+    ]
+
+
+def test_lw805_hadolint_pragma_above_cmd_silences_only_it() -> None:
+    text = "FROM alpine:3.22\n# hadolint ignore=DL4003\nCMD a\nCMD b\nENTRYPOINT c\nENTRYPOINT d\n"
+    assert lines(text, "LW805") == [5]
+
+
+def test_lw805_hadolint_pragma_for_another_check_keeps_the_finding() -> None:
+    text = "FROM alpine:3.22\n# hadolint ignore=DL3012\nCMD a\nCMD b\n"
+    assert lines(text, "LW805") == [3]
