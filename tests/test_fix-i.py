@@ -51,3 +51,14 @@ def test_lw805_hadolint_pragma_above_cmd_silences_only_it() -> None:
 def test_lw805_hadolint_pragma_for_another_check_keeps_the_finding() -> None:
     text = "FROM alpine:3.22\n# hadolint ignore=DL3012\nCMD a\nCMD b\n"
     assert lines(text, "LW805") == [3]
+
+
+# -- LW924: a RUN that is only a cd is hadolint's DL3003 case too ------------------------
+
+
+def test_lw924_answers_to_dl3003() -> None:
+    text = "FROM alpine:3.22\nRUN cd /opt\n"
+    assert lines(text, "LW924") == [2]
+    assert lines(text, "LW924", ignore=("DL3003",)) == []
+    assert lines("FROM alpine:3.22\n# hadolint ignore=DL3003\nRUN cd /opt\n", "LW924") == []
+    assert lines(text, "LW924", select=("DL3003",)) == [2]
