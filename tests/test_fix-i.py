@@ -62,3 +62,15 @@ def test_lw924_answers_to_dl3003() -> None:
     assert lines(text, "LW924", ignore=("DL3003",)) == []
     assert lines("FROM alpine:3.22\n# hadolint ignore=DL3003\nRUN cd /opt\n", "LW924") == []
     assert lines(text, "LW924", select=("DL3003",)) == [2]
+
+
+# -- LW609: the suggested pin names the package -------------------------------------------
+
+
+def test_lw609_message_names_the_package() -> None:
+    text = "FROM debian:12\nRUN apt-get install -y --no-install-recommends nginx\n"
+    [found] = codes(text, "LW609")
+    assert "'nginx=" in found.message and "curl" not in found.message
+    several = "FROM debian:12\nENV PKGS='git make'\nRUN apt-get install -y $PKGS\n"
+    [found] = codes(several, "LW609")
+    assert "'git=" in found.message and "'make=" in found.message and "curl" not in found.message
