@@ -74,3 +74,54 @@ def test_lw609_message_names_the_package() -> None:
     several = "FROM debian:12\nENV PKGS='git make'\nRUN apt-get install -y $PKGS\n"
     [found] = codes(several, "LW609")
     assert "'git=" in found.message and "'make=" in found.message and "curl" not in found.message
+
+
+# -- LW301: an ENV only the container reads is a run-time setting -------------------------
+
+
+def _lw301(text: str) -> list[Finding]:
+    return codes(text, "LW301")
+
+
+def test_lw301_placeholder_env_read_only_at_run_time() -> None:
+    for value in ('"_"', "changeme", "CHANGE_ME", "xxx", "'<password>'", '""', "${DB_PASS}"):
+        text = f'FROM mcr.example/db:1\nENV sa_password={value}\nCMD ["db"]\n'
+        [found] = _lw301(text)
+        assert "docker run -e sa_password=" in found.message, value
+        assert "mount=type=secret" not in found.message, value
+        assert "do not declare a default" in found.message, value
+
+
+def test_lw301_real_looking_env_default_is_a_leak_with_a_run_time_remedy() -> None:
+    text = 'FROM alpine:3.22\nENV API_TOKEN=8f14e45fceea167a5a36dedd4bea2543\nCMD ["app"]\n'
+    [found] = _lw301(text)
+    assert "stored in the image config" in found.message
+    assert "docker run -e API_TOKEN=" in found.message
+    assert "mount=type=secret" not in found.message
+    # A build argument copied into ENV bakes whatever the build passes.
+    copied = 'FROM alpine:3.22\nARG PW\nENV DB_PASSWORD=$PW\nCMD ["app"]\n'
+    [found] = _lw301(copied)
+    assert "stored in the image config" in found.message
+
+
+def test_lw301_env_a_run_reads_still_gets_a_build_secret() -> None:
+    text = "FROM node:20-slim\nENV NPM_TOKEN=_\nRUN npm ci --token=${NPM_TOKEN}\n"
+    [found] = _lw301(text)
+    assert "RUN --mount=type=secret,id=npm-token,env=NPM_TOKEN" in found.message
+    # ... also from a stage built FROM this one.
+    later = "FROM node:20-slim AS base\nENV NPM_TOKEN=_\nFROM base\nRUN npm ci $NPM_TOKEN\n"
+    [found] = _lw301(later)
+    assert "mount=type=secret" in found.message
+
+
+def test_lw301_a_name_declared_again_in_a_stage_is_one_finding() -> None:
+    text = "FROM alpine:3.22\n" + "ARG AWS_SECRET_ACCESS_KEY=fake\n" * 5
+    [found] = _lw301(text)
+    assert lines(text, "LW301") == [2]
+    assert len(found.related) == 4
+    envs = "FROM alpine:3.22\nENV DB_PASSWORD=\nRUN true\nENV DB_PASSWORD=s3cr3tValue\n"
+    [found] = _lw301(envs)
+    assert lines(envs, "LW301") == [4]  # the declaration that stores a value
+    # Other stages are separate findings.
+    stages = "FROM alpine:3.22 AS a\nARG TOKEN\nFROM alpine:3.22\nARG TOKEN\n"
+    assert lines(stages, "LW301") == [2, 4]
