@@ -125,3 +125,16 @@ def test_lw301_a_name_declared_again_in_a_stage_is_one_finding() -> None:
     # Other stages are separate findings.
     stages = "FROM alpine:3.22 AS a\nARG TOKEN\nFROM alpine:3.22\nARG TOKEN\n"
     assert lines(stages, "LW301") == [2, 4]
+
+
+# -- LW107: off by default (the Dockerfile cannot show whether the program uses TLS) -------
+
+_SCRATCH = (
+    "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /bin/app .\n"
+    'FROM scratch\nCOPY --from=build /bin/app /app\nENTRYPOINT ["/app"]\n'
+)
+
+
+def test_lw107_is_off_by_default_and_reports_when_selected() -> None:
+    assert [f for f in lint_text(_SCRATCH).findings if f.code == "LW107"] == []
+    assert lines(_SCRATCH, "LW107", extend_select=("LW107",)) == [3]
