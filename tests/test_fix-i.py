@@ -138,3 +138,32 @@ _SCRATCH = (
 def test_lw107_is_off_by_default_and_reports_when_selected() -> None:
     assert [f for f in lint_text(_SCRATCH).findings if f.code == "LW107"] == []
     assert lines(_SCRATCH, "LW107", extend_select=("LW107",)) == [3]
+
+
+# -- LW203: only copies that can be big ----------------------------------------------------
+
+
+def _chowned(copy: str) -> str:
+    return f"FROM debian:12\nRUN useradd app\nWORKDIR /app\n{copy}\nRUN chown -R app:app /app\n"
+
+
+def test_lw203_single_plain_file_is_not_reported() -> None:
+    for copy in (
+        "COPY app.conf /app/app.conf",
+        "ADD Caddyfile /app/Caddyfile",
+        "COPY settings.json .",
+    ):
+        assert lines(_chowned(copy), "LW203") == [], copy
+
+
+def test_lw203_copies_that_can_be_big_are_reported() -> None:
+    for copy in (
+        "COPY . .",
+        "COPY src/ /app/src/",
+        "COPY *.py /app/",
+        "COPY a.conf b.conf /app/",
+        "COPY target/app.jar /app/app.jar",
+        "COPY --from=build /out/bin /app/bin",
+    ):
+        text = "FROM debian:12 AS build\nRUN make\n" + _chowned(copy)
+        assert lines(text, "LW203") == [6], copy
