@@ -167,3 +167,26 @@ def test_lw203_copies_that_can_be_big_are_reported() -> None:
     ):
         text = "FROM debian:12 AS build\nRUN make\n" + _chowned(copy)
         assert lines(text, "LW203") == [6], copy
+
+
+# -- severities: error only for what docker build rejects or what certainly leaks -------
+
+
+def test_severity_audit() -> None:
+    from layerwise.analysis import ALL_RULES
+
+    severity = {rule.code: rule.severity.value for rule in ALL_RULES}
+    # BuildKit warns and builds: a stage named scratch or context.
+    assert severity["LW913"] == "warning"
+    # '.env', '.npmrc' and copies into builder stages do not certainly leak a secret.
+    assert severity["LW303"] == "warning"
+    # Rejected by docker build, or a literal credential.
+    for code in ("LW921", "LW302", "LW304"):
+        assert severity[code] == "error", code
+
+
+def test_lw303_builder_stage_message_does_not_claim_the_image() -> None:
+    text = 'FROM node:20 AS build\nCOPY .npmrc ./\nRUN npm ci\nFROM node:20-slim\nCMD ["node"]\n'
+    [found] = codes(text, "LW303")
+    assert "everyone with the image" not in found.message
+    assert "build stage" in found.message

@@ -436,6 +436,15 @@ def _is_keyring_dest(ctx: LintContext, ins: Instruction) -> bool:
     return value is not None and value.startswith(_KEYRING_DIRS)
 
 
+def _layer(ctx: LintContext, stage: Stage, shipped: set[int]) -> str:
+    if stage.index in shipped:
+        return "a layer that everyone with the image can read"
+    return (
+        "a layer of this build stage, kept in the build cache and in any image built "
+        "with --target for it"
+    )
+
+
 def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
     shipped = shipped_indexes(ctx)
     for stage in ctx.doc.stages:
@@ -474,8 +483,8 @@ def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
                 reported = True
                 yield Violation(
                     token.span,
-                    f"'{value}' is {kind}: {ins.keyword} stores it in a layer that everyone "
-                    "with the image can read; exclude it in .dockerignore and pass secrets with "
+                    f"'{value}' is {kind}: {ins.keyword} stores it in {_layer(ctx, stage, shipped)}; "
+                    "exclude it in .dockerignore and pass secrets with "
                     "'RUN --mount=type=secret' (or --mount=type=ssh for SSH keys)",
                 )
             dest = copy_dest(ins)
@@ -488,8 +497,8 @@ def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
             if kind is not None and not kind.startswith(("an environment", "an SSH dir")):
                 yield Violation(
                     dest.span,
-                    f"'{value}' is {kind}: {ins.keyword} stores it in a layer that everyone "
-                    "with the image can read; mount it with 'RUN --mount=type=secret' (or "
+                    f"'{value}' is {kind}: {ins.keyword} stores it in {_layer(ctx, stage, shipped)}; "
+                    "mount it with 'RUN --mount=type=secret' (or "
                     "--mount=type=ssh) in the steps that need it",
                 )
 
@@ -613,7 +622,7 @@ RULES = (
         code="LW303",
         name="sensitive-file-copied",
         summary="A credential or key file is copied into the image",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         category="secrets",
         check=_sensitive_copy,
     ),
