@@ -155,7 +155,7 @@ def test_lw203_does_not_advise_dropping_a_chown_that_reowns_more() -> None:
     text = (
         "FROM debian:12\n"
         "RUN mkdir -p /etc/app && useradd -u 1001 app\n"
-        "COPY app.conf /etc/app/app.conf\n"
+        "COPY conf.d/ /etc/app/conf.d/\n"
         "RUN chown -R 1001:0 /etc/app\n"
     )
     (finding,) = findings(text, "LW203")

@@ -344,9 +344,19 @@ def _missing_healthcheck(ctx: LintContext) -> Iterator[Violation]:
 # -- LW805: CMD, ENTRYPOINT or HEALTHCHECK given twice in a stage ----------------------
 
 
+# Each finding names only the hadolint check of its own instruction, so that ignoring
+# DL3012 (HEALTHCHECK) does not also hide a duplicate ENTRYPOINT; BuildKit's one check
+# covers all three.
+_MULTIPLE_ALIASES = {
+    "CMD": ("DL4003", "MultipleInstructionsDisallowed"),
+    "ENTRYPOINT": ("DL4004", "MultipleInstructionsDisallowed"),
+    "HEALTHCHECK": ("DL3012", "MultipleInstructionsDisallowed"),
+}
+
+
 def _multiple_instructions(ctx: LintContext) -> Iterator[Violation]:
     for stage in ctx.doc.stages:
-        for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+        for keyword, aliases in _MULTIPLE_ALIASES.items():
             found = [ins for ins in stage.instructions if ins.keyword == keyword]
             if len(found) < 2:
                 continue
@@ -358,6 +368,7 @@ def _multiple_instructions(ctx: LintContext) -> Iterator[Violation]:
                     f"on line {ctx.doc.source.line_of(last.span.start) + 1}",
                     Fix(f"Remove the overridden {keyword}", (delete_instruction(ctx, ins),)),
                     (Related(last.keyword_span, f"the {keyword} that takes effect"),),
+                    aliases=aliases,
                 )
 
 
@@ -409,5 +420,6 @@ RULES = (
         aliases=("MultipleInstructionsDisallowed", "DL4003", "DL4004", "DL3012"),
         fixable=True,
         tags=("unnecessary",),
+        finding_aliases=True,
     ),
 )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ...syntax.model import Instruction, Span, Token
+from ...syntax.model import Instruction, KeyValue, Span, Stage, Token
 from ...syntax.shell import ShellCommand
 from ..commands import option_values
 from ..context import LintContext
@@ -122,24 +122,116 @@ def _secret_mount_fix(ctx: LintContext, ins: Instruction, name: str) -> Fix | No
     )
 
 
+# A value that only stands for the secret: the real one comes when the container starts.
+_VALUE_PLACEHOLDER = re.compile(
+    r"^(?:[xX*._-]*|<[^>]*>|\{+[^}]*\}+|\.\.\.|(?:change|replace)[_-]?me|changeme[_-]?please|"
+    r"todo|tbd|none|null|nil|dummy|placeholder|your[_-].*|unset)$",
+    re.I,
+)
+_WHOLE_VARIABLE = re.compile(
+    r"^\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))$"
+)
+
+
+def _placeholder_value(ctx: LintContext, ins: Instruction, value: Token | None) -> bool:
+    """The ENV value is empty, a placeholder (``_``, ``changeme``, ``<password>``) or a
+    variable the file never declares (it expands to nothing at build time)."""
+    if value is None:
+        return True
+    text = value.value.strip()
+    variable = _WHOLE_VARIABLE.match(text)
+    if variable is not None:
+        name = variable.group("braced") or variable.group("plain")
+        env = ctx.env_at(ins)
+        if name not in env:
+            return True  # not declared here: no value reaches the image
+        resolved = env[name]
+        if resolved is None:
+            return False  # a build argument: whatever the build passes is baked in
+        text = resolved
+    elif "$" in text:
+        resolved = ctx.resolve(ins, text)
+        if resolved is None:
+            return False  # holds a build argument's value
+        text = resolved
+    return bool(_VALUE_PLACEHOLDER.match(text))
+
+
+def _read_by_a_run(ctx: LintContext, stage: Stage, ins: Instruction, name: str) -> bool:
+    """A RUN after ``ins`` in its stage, or in a stage built FROM it, names the variable."""
+    used = _references(name)
+    for other_stage in ctx.doc.stages:
+        if stage not in ctx.stage_chain(other_stage):
+            continue
+        for other in other_stage.instructions:
+            if other_stage is stage and other.span.start <= ins.span.start:
+                continue
+            if other.keyword == "RUN" and used.search(ctx.text[other.span.start : other.span.end]):
+                return True
+    return False
+
+
+def _env_message(ctx: LintContext, ins: Instruction, pair: KeyValue) -> str:
+    name = pair.key.value
+    stage = ctx.doc.stage_of(ins)
+    if stage is not None and _read_by_a_run(ctx, stage, ins, name):
+        return (
+            f"ENV '{name}' looks like a secret: ENV values are stored in the image config "
+            "and visible in every container; pass it to the RUNs that read it with "
+            f"'RUN --mount=type=secret,id={_secret_id(name)},env={name}' instead"
+        )
+    run_time = (
+        f"pass it when the container starts (docker run -e {name}=... or an orchestrator secret)"
+    )
+    if _placeholder_value(ctx, ins, pair.value):
+        return (
+            f"ENV '{name}' looks like a secret that only the running container reads: "
+            f"{run_time} and do not declare a default in the image"
+        )
+    return (
+        f"ENV '{name}' looks like a secret and this value is stored in the image config, "
+        f"visible to everyone who pulls the image; remove the default and {run_time}"
+    )
+
+
 def _secret_names(ctx: LintContext) -> Iterator[Violation]:
+    # A name declared several times in one stage (or before the first FROM) is one
+    # finding, on its first declaration (for ENV: the first that stores a real value).
+    groups: dict[tuple[int, str, str], list[tuple[Instruction, KeyValue]]] = {}
     for ins in ctx.doc.instructions:
         if ins.keyword not in ("ARG", "ENV"):
             continue
+        stage = ctx.doc.stage_of(ins)
+        where = -1 if stage is None else ctx.doc.stages.index(stage)
         for pair in ins.pairs:
             name = pair.key.value
-            if not looks_secret(name):
-                continue
-            if ins.keyword == "ARG":
-                why = "build arguments are recorded in the image history"
-            else:
-                why = "ENV values are stored in the image and visible in every container"
-            yield Violation(
-                pair.key.span,
-                f"{ins.keyword} '{name}' looks like a secret: {why}; pass it with "
-                f"'RUN --mount=type=secret,id={_secret_id(name)}' instead",
-                _secret_mount_fix(ctx, ins, name) if ins.keyword == "ARG" else None,
+            if looks_secret(name):
+                groups.setdefault((where, ins.keyword, name), []).append((ins, pair))
+    for (_, keyword, name), declared in groups.items():
+        ins, pair = declared[0]
+        if keyword == "ENV":
+            ins, pair = next(
+                ((i, p) for i, p in declared if not _placeholder_value(ctx, i, p.value)),
+                declared[0],
             )
+            message = _env_message(ctx, ins, pair)
+            fix = None
+        else:
+            message = (
+                f"ARG '{name}' looks like a secret: build arguments are recorded in the image "
+                f"history; pass it with 'RUN --mount=type=secret,id={_secret_id(name)}' instead"
+            )
+            fix = _secret_mount_fix(ctx, ins, name)
+        yield Violation(
+            pair.key.span,
+            message,
+            fix,
+            tuple(
+                Related(p.key.span, f"'{name}' declared again")
+                for i, p in declared
+                if p is not pair
+            ),
+        )
 
 
 # -- sensitive file names (LW303, LW304) -----------------------------------------------
@@ -344,6 +436,15 @@ def _is_keyring_dest(ctx: LintContext, ins: Instruction) -> bool:
     return value is not None and value.startswith(_KEYRING_DIRS)
 
 
+def _layer(ctx: LintContext, stage: Stage, shipped: set[int]) -> str:
+    if stage.index in shipped:
+        return "a layer that everyone with the image can read"
+    return (
+        "a layer of this build stage, kept in the build cache and in any image built "
+        "with --target for it"
+    )
+
+
 def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
     shipped = shipped_indexes(ctx)
     for stage in ctx.doc.stages:
@@ -382,8 +483,8 @@ def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
                 reported = True
                 yield Violation(
                     token.span,
-                    f"'{value}' is {kind}: {ins.keyword} stores it in a layer that everyone "
-                    "with the image can read; exclude it in .dockerignore and pass secrets with "
+                    f"'{value}' is {kind}: {ins.keyword} stores it in {_layer(ctx, stage, shipped)}; "
+                    "exclude it in .dockerignore and pass secrets with "
                     "'RUN --mount=type=secret' (or --mount=type=ssh for SSH keys)",
                 )
             dest = copy_dest(ins)
@@ -396,8 +497,8 @@ def _sensitive_copy(ctx: LintContext) -> Iterator[Violation]:
             if kind is not None and not kind.startswith(("an environment", "an SSH dir")):
                 yield Violation(
                     dest.span,
-                    f"'{value}' is {kind}: {ins.keyword} stores it in a layer that everyone "
-                    "with the image can read; mount it with 'RUN --mount=type=secret' (or "
+                    f"'{value}' is {kind}: {ins.keyword} stores it in {_layer(ctx, stage, shipped)}; "
+                    "mount it with 'RUN --mount=type=secret' (or "
                     "--mount=type=ssh) in the steps that need it",
                 )
 
@@ -521,7 +622,7 @@ RULES = (
         code="LW303",
         name="sensitive-file-copied",
         summary="A credential or key file is copied into the image",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         category="secrets",
         check=_sensitive_copy,
     ),

@@ -21,7 +21,15 @@ from ..context import LintContext
 from ..edits import insert_lines_at_end, insert_lines_before, with_placeholders
 from ..facts import ImageRef
 from ..images import image_facts
-from ..paths import copy_paths, copy_sources, copy_sources_dest, glob_covers, run_path
+from ..paths import (
+    REMOTE,
+    copy_paths,
+    copy_sources,
+    copy_sources_dest,
+    glob_covers,
+    has_glob,
+    run_path,
+)
 from ..rule import Edit, Fix, Related, Rule, Severity, Violation
 from ..walk import line_number, run_targets, shipped_indexes
 
@@ -409,6 +417,37 @@ def _chowned_beyond_copies(ctx: LintContext, stage: Stage, chown: _Chown) -> lis
     return more
 
 
+# Single files that are build artifacts rather than a few KB of configuration.
+_BIG_FILE = re.compile(
+    r"\.(?:jar|war|ear|zip|tar|tgz|tbz2|txz|gz|bz2|xz|zst|whl|deb|rpm|so|bin|img|iso)$", re.I
+)
+
+
+def _can_be_big(ctx: LintContext, ins: Instruction) -> bool:
+    """The COPY/ADD can add much data: the whole context, a directory, a glob, several
+    sources, a build output of another stage or an archive. A single plain file from the
+    context (``COPY app.conf /etc/app/``) is a few KB of configuration: stored twice, it
+    is not worth a warning; a source the Dockerfile does not show (a variable, a path
+    that may be a directory) is not reported either."""
+    if ins.heredocs:
+        return False
+    sources = copy_sources(ins)
+    if len(sources) != 1:
+        return len(sources) > 1
+    value = ctx.resolve(ins, sources[0].value)
+    if value is None:
+        return False
+    if has_glob(value) or value in (".", "./") or value.endswith(("/", "/.")):
+        return True
+    base = value.rstrip("/").rsplit("/", 1)[-1]
+    if _BIG_FILE.search(base):
+        return True
+    if ins.flag("from") is not None and not REMOTE.match(value):
+        # Another stage's output: a directory or a binary when it has no extension.
+        return "." not in base.lstrip(".")
+    return False
+
+
 def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
     shipped = shipped_indexes(ctx)
     for stage in ctx.doc.stages:
@@ -419,6 +458,8 @@ def _copy_without_chown(ctx: LintContext) -> Iterator[Violation]:
             continue
         for ins in stage.instructions:
             if ins.keyword not in ("COPY", "ADD") or ins.flag("chown") is not None:
+                continue
+            if not _can_be_big(ctx, ins):
                 continue
             targets = [t for _, candidates in copy_paths(ctx, ins) for t in candidates]
             if not targets:

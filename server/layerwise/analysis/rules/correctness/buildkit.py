@@ -422,7 +422,7 @@ RULES = (
     Rule("LW912", "inconsistent-instruction-casing", "An instruction cased unlike the rest of the file",
          Severity.WARNING, "buildkit", _consistent_casing, aliases=("ConsistentInstructionCasing",),
          fixable=True),
-    Rule("LW913", "reserved-stage-name", "A stage named scratch or context", Severity.ERROR,
+    Rule("LW913", "reserved-stage-name", "A stage named scratch or context", Severity.WARNING,
          "buildkit", _reserved_stage_name, aliases=("ReservedStageName", "DL3063")),
     Rule("LW914", "undefined-arg-in-from", "FROM uses a variable no global ARG declares", Severity.WARNING,
          "buildkit", _undefined_arg_in_from, aliases=("UndefinedArgInFrom",)),

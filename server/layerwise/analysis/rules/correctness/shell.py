@@ -580,7 +580,7 @@ def _pointless_commands(ctx: LintContext) -> Iterator[Violation]:
 
 RULES = (
     Rule("LW924", "useless-cd", "A RUN that ends with cd, which has no effect", Severity.WARNING,
-         "correctness", _useless_cd),
+         "correctness", _useless_cd, aliases=("DL3003",)),
     Rule("LW925", "cd-instead-of-workdir", "A RUN that starts by changing directory with cd",
          Severity.INFO, "correctness", _cd_instead_of_workdir, aliases=("DL3003",), fixable=True),
     Rule("LW926", "missing-pipefail", "A pipe in RUN whose failures the shell ignores",

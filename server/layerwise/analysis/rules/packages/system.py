@@ -684,6 +684,13 @@ def _apt_pinned(package: str) -> bool:
     return "=" in package or "/" in package or package.endswith(".deb")
 
 
+def _apt_pin_example(names: list[str]) -> str:
+    """The pin for these very packages; the version is the user's to choose."""
+    pins = ", ".join(f"'{name}=<version>'" for name in names)
+    where = " ".join(names)
+    return f"{pins}; 'apt-cache policy {where}' in the base image lists the versions"
+
+
 def _apk_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
     for command in ctx.commands(ins, "apk"):
         words = _words(command)
@@ -741,7 +748,7 @@ def _zypper_pinned(package: str) -> bool:
 def _pins(
     packages: Callable[[LintContext, Instruction], Iterator[tuple[Token, str]]],
     pinned: Callable[[str], bool],
-    example: str,
+    example: str | Callable[[list[str]], str],
 ) -> Callable[[LintContext], Iterator[Violation]]:
     def check(ctx: LintContext) -> Iterator[Violation]:
         for _, ins in _all_runs(ctx):
@@ -752,11 +759,12 @@ def _pins(
                     unpinned.setdefault(id(word), (word, []))[1].append(package)
             for word, names in unpinned.values():
                 listed = ", ".join(f"'{name}'" for name in names)
-                verb = "has" if len(names) == 1 else "have"
+                verb, it = ("has", "it") if len(names) == 1 else ("have", "them")
+                pin = example if isinstance(example, str) else example(names)
                 yield Violation(
                     word.span,
                     f"{listed} {verb} no version: each build installs whatever the mirror "
-                    f"serves that day; pin it ({example}) if the image must be reproducible",
+                    f"serves that day; pin {it} ({pin}) if the image must be reproducible",
                 )
 
     return check
@@ -1001,7 +1009,7 @@ RULES = (
         summary="apt-get install of a package without a version",
         severity=Severity.INFO,
         category="layers",
-        check=_pins(_apt_packages, _apt_pinned, "curl=7.88.1-10+deb12u5"),
+        check=_pins(_apt_packages, _apt_pinned, _apt_pin_example),
         aliases=("DL3008",),
         default_enabled=False,
     ),
