@@ -311,7 +311,8 @@ def _constant_platform(ctx: LintContext) -> Iterator[Violation]:
         )
 
 
-_EXPOSE = re.compile(r"^(?P<ports>\d+(?:-\d+)?)(?:/(?P<proto>[A-Za-z]+))?$")
+# ``80/`` (an empty protocol) is tcp for BuildKit, as ``80`` is.
+_EXPOSE = re.compile(r"^(?P<ports>\d+(?:-\d+)?)(?:/(?P<proto>[A-Za-z]*))?$")
 
 
 def _expose_proto_casing(ctx: LintContext) -> Iterator[Violation]:
@@ -347,7 +348,7 @@ def _expose_invalid_format(ctx: LintContext) -> Iterator[Violation]:
                 problem = "is not a port, a port range or port/protocol"
             else:
                 ports = [int(p) for p in match.group("ports").split("-")]
-                proto = (match.group("proto") or "tcp").lower()
+                proto = (match.group("proto") or "tcp").lower()  # "80/": tcp
                 if any(p > 65535 for p in ports):
                     problem = "is outside the valid port range 0-65535"
                 elif len(ports) == 2 and ports[0] > ports[1]:

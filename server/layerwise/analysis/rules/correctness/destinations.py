@@ -120,7 +120,7 @@ def _relative_copy_destination(ctx: LintContext) -> Iterator[Violation]:
 
 RULES = (
     Rule("LW927", "copy-multiple-sources-to-file",
-         "COPY or ADD with several sources and a destination not ending in '/'", Severity.ERROR,
+         "COPY or ADD with several sources and a destination not ending in '/'", Severity.WARNING,
          "correctness", _multi_source_destination, aliases=("DL3021",), fixable=True),
     Rule("LW940", "relative-copy-without-workdir",
          "COPY or ADD to a relative destination before any WORKDIR", Severity.WARNING,

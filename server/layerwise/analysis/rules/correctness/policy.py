@@ -317,7 +317,7 @@ def _label_type_check(kind: str) -> Callable[[LintContext], Iterator[Violation]]
 
 RULES = (
     Rule("LW929", "untrusted-registry", "A base image from a registry outside trusted-registries",
-         Severity.ERROR, "policy", _untrusted_registry, aliases=("DL3026",)),
+         Severity.WARNING, "policy", _untrusted_registry, aliases=("DL3026",)),
     Rule("LW930", "invalid-label-key", "A label key that breaks Docker's key conventions",
          Severity.INFO, "policy", _invalid_label_key, aliases=("DL3048",)),
     Rule("LW931", "missing-required-label", "The image lacks a label the label schema requires",
