@@ -70,7 +70,8 @@ def test_later_cleanup_fix_keeps_continuations_comments_and_the_last_line() -> N
         "RUN apt-get update \\\n"
         "\t&& apt-get install -y curl \\\n"
         "\t&& apt-get clean && rm -rf /var/lib/apt/lists/*\n"
-        "ENV LANG=C.UTF-8"
+        "ENV LANG=C.UTF-8\n"
+        "# tidy up"  # the user's comment stays; the file still has no final line break
     )
 
 

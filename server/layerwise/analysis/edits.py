@@ -221,7 +221,14 @@ def delete_instruction(ctx: LintContext, ins: Instruction) -> Edit:
         first = comment.span.start
     start = source.line_start(source.line_of(first))
     last_line = source.line_of(ins.span.end)
-    end = source.line_start(last_line + 1) if last_line + 1 < source.line_count else len(ctx.text)
+    if last_line + 1 < source.line_count:
+        end = source.line_start(last_line + 1)
+    else:
+        # The file's last line, without a line break: take the line break before it
+        # instead, so the file still ends as it did.
+        end = len(ctx.text)
+        if start > 0:
+            start = source.line_end(source.line_of(start - 1))
     return Edit(start, end, "")
 
 

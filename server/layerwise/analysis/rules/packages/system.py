@@ -18,8 +18,8 @@ from ...context import LintContext
 from ...edits import (
     and_chain_only,
     append_to_run,
-    block_start,
     cache_mount_alternative,
+    delete_instruction,
     flags_key,
     insert_after,
     stage_shell_is_posix,
@@ -413,18 +413,9 @@ def _move_fix(
     append = append_to_run(ctx, target, body)
     if append is None:
         return None
-    source_text = ctx.doc.source
-    start = block_start(ctx, source)
-    last_line = source_text.line_of(source.span.end)
-    if last_line + 1 < source_text.line_count:
-        end = source_text.line_start(last_line + 1)
-    else:
-        # Last line, without a line break: take the preceding line break instead.
-        end = len(ctx.text)
-        start = source_text.line_end(source_text.line_of(start - 1)) if start > 0 else start
     return Fix(
         f"Move the cleanup into the RUN on line {line_number(ctx, target.span.start)}",
-        (append, Edit(start, end, "")),
+        (append, delete_instruction(ctx, source)),
         safe=safe,
     )
 
