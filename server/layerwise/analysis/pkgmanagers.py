@@ -232,7 +232,26 @@ def _dnf_yes(options: Sequence[Option]) -> bool:
     return False
 
 
+# invocation() by command: several rules read the same commands. Keyed by id with the
+# command kept beside its result (so a reused id never answers for another command);
+# cleared when full, so it never grows past a few thousand entries.
+_SEEN: dict[int, tuple[ShellCommand, PackageCommand | None]] = {}
+_SEEN_LIMIT = 4096
+
+
 def invocation(command: ShellCommand) -> PackageCommand | None:
+    """The package manager invocation ``command`` is, or ``None`` (see :func:`_invocation`)."""
+    hit = _SEEN.get(id(command))
+    if hit is not None and hit[0] is command:
+        return hit[1]
+    result = _invocation(command)
+    if len(_SEEN) >= _SEEN_LIMIT:
+        _SEEN.clear()
+    _SEEN[id(command)] = (command, result)
+    return result
+
+
+def _invocation(command: ShellCommand) -> PackageCommand | None:
     """The package manager command ``command`` runs (``None``: not a system package manager)."""
     program = command.program
     family = FAMILIES.get(program or "")
