@@ -157,3 +157,24 @@ def test_package_names_from_xargs_input_are_not_a_project_install() -> None:
     )
     assert spans(text, "LW640") == ["install"]
     assert findings(text, "LW640")[0].span.start < text.index("RUN cat")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # module mode: go install without a version builds what go.mod requires
+        (
+            "FROM golang:1.24\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go install example.com/tool\n",
+            0,
+        ),
+        ("FROM golang:1.24\nRUN go install example.com/tool\n", 1),  # refused outside a module
+        ("FROM golang:1.24\nRUN go run example.com/tool@latest -h\n", 1),
+        ("FROM golang:1.24\nRUN go run example.com/tool@v1.2.3 latest\n", 0),
+        ("FROM golang:1.24\nONBUILD RUN go get example.com/pkg@latest\n", 1),
+    ],
+)
+def test_go_versions_in_module_mode_and_triggers(text: str, expected: int) -> None:
+    from layerwise.analysis import LintOptions, lint_text
+
+    found = [f for f in lint_text(text, options=LintOptions(select=("LW952",))).findings]
+    assert len(found) == expected

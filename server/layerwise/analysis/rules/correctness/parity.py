@@ -11,6 +11,7 @@ from ... import stages
 from ...context import LintContext
 from ...paths import copy_sources
 from ...rule import Rule, Severity, Violation
+from ...walk import all_instructions
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
@@ -100,16 +101,35 @@ def _go_packages(command: ShellCommand) -> tuple[str | None, list[Token]]:
                 index += 1
             continue
         if verb is None:
-            if value not in ("install", "get"):
+            if value not in ("install", "get", "run"):
                 return None, []
             verb = value
+        elif verb == "run" and packages:
+            break  # the rest are the program's own arguments
         else:
             packages.append(words[index - 1])
     return verb, packages
 
 
+def _copies_go_mod(ctx: LintContext, ins: Instruction) -> bool:
+    """A COPY before ``ins`` in its stage chain brings a go.mod (or the whole context)."""
+    stage = ctx.doc.stage_of(ins)
+    if stage is None:
+        return False
+    for member in ctx.stage_chain(stage):
+        for other in member.instructions:
+            if other.span.start >= ins.span.start or other.keyword not in ("COPY", "ADD"):
+                continue
+            if any(
+                s.value.rstrip("/").rsplit("/", 1)[-1] in ("go.mod", ".", "*")
+                for s in copy_sources(other)
+            ):
+                return True
+    return False
+
+
 def _go_install_unpinned(ctx: LintContext) -> Iterator[Violation]:
-    for ins in ctx.doc.instructions:
+    for ins in all_instructions(ctx):
         for command in ctx.commands(ins, "go"):
             verb, packages = _go_packages(command)
             for package in packages:
@@ -120,6 +140,18 @@ def _go_install_unpinned(ctx: LintContext) -> Iterator[Violation]:
                 if "." not in path.split("/", 1)[0]:
                     continue  # std, cmd/go, the ``tool`` and ``all`` patterns: no download
                 if at and version not in _MOVING:
+                    continue
+                if not at and verb in ("install", "run"):
+                    # Module mode (Go 1.16+): without a version go install/run build what
+                    # go.mod requires, or refuse outside a module.
+                    if _copies_go_mod(ctx, ins):
+                        continue
+                    yield Violation(
+                        package.span,
+                        f"go {verb} {value} without @version: with no go.mod in the working "
+                        "directory Go 1.16+ refuses it, and older Go fetches whatever is "
+                        f"newest; pin it, e.g. {path}@v1.2.3",
+                    )
                     continue
                 if at:
                     message = (
