@@ -164,6 +164,7 @@ def test_what_reaches_the_image() -> None:
         ("services/api/Dockerfile", PRODUCTION),
         (".devcontainer/Dockerfile", DEV),
         ("tools/.gitpod.Dockerfile", DEV),
+        ("hack/dockerfiles/lint.Dockerfile", DEV),  # Go projects' developer tooling
         ("dockerfiles/Dockerfile.dev", DEV),
         ("src/cart/Dockerfile.debug", DEV),
         ("cli/command/image/testdata/Dockerfile.test", FIXTURE),
@@ -244,6 +245,7 @@ def test_purpose_policy() -> None:
     ("name", "dev"),
     [("dev", True), ("dev-envs", True), ("debug", True), ("development", True),
      ("test", True), ("unit-test", True), ("test-base-alpine", True), ("e2e", True),
+     ("docs-build", True), ("lint", True), ("validate", True), ("shfmt", False),
      ("devices", False), ("latest", False), ("contest", False), ("build", False)],
 )  # fmt: skip
 def test_dev_and_test_stage_names(name: str, dev: bool) -> None:
@@ -289,3 +291,18 @@ def test_helper_stage_files_copied_out() -> None:
     assert moves_files_only(ctx, releaser) is True
     # what is copied out of certs is the base image's own files: its version matters
     assert moves_files_only(ctx, certs) is False
+
+
+def test_stages_used_only_by_dev_stages_are_dev() -> None:
+    from layerwise.analysis.purpose import dev_stages
+
+    doc = parse(
+        "FROM tonistiigi/bats-assert AS bats\n"
+        'FROM alpine:3.22 AS app\nCMD ["app"]\n'
+        "FROM alpine:3.22 AS test\nCOPY --from=bats / /bats\nCOPY --from=app /x /x\n"
+        "FROM app AS dev-envs\n"
+    )
+    names = [s.name for s in dev_stages(doc)]
+    # bats serves the test stage only; app is runnable (a --target of its own) although
+    # only dev stages use it in this file
+    assert names == ["bats", "test", "dev-envs"]

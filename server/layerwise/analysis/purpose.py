@@ -30,7 +30,7 @@ _FIXTURE_DIRS = frozenset(
 )  # fmt: skip
 _TEST_DIRS = frozenset({"test", "tests", "e2e", "integration-tests"})
 _TEST_CONTENT_DIRS = frozenset({"examples", "cases", "projects", "samples", "data", "integration"})
-_DEV_DIRS = frozenset({".devcontainer", ".gitpod"})
+_DEV_DIRS = frozenset({".devcontainer", ".gitpod", "hack"})
 _DEV_NAME = re.compile(
     r"^(?:\.?gitpod\.dockerfile|(?:docker|container)file[._-](?:dev|devel|development|debug|devcontainer)"
     r"|(?:dev|devel|development|debug|devcontainer)\.(?:docker|container)file)$",
@@ -41,7 +41,7 @@ _OVERRIDE = re.compile(r"layerwise:\s*purpose\s*=\s*(\w+)", re.IGNORECASE)
 #: Environments' ``dev-envs``, a ``test`` stage CI builds with ``--target``).
 DEV_STAGE = re.compile(
     r"^(?:dev|devel|develop|development|dev-envs?|debug|devcontainer)(?:$|[-_])"
-    r"|(?:^|[-_])(?:test|tests|testing|e2e)(?:$|[-_])"
+    r"|(?:^|[-_])(?:test|tests|testing|e2e|docs?|lint|linter|validate|validation|fmt)(?:$|[-_])"
 )
 
 
@@ -128,5 +128,53 @@ def _devcontainer_beside(folder: Path) -> frozenset[str]:
 
 
 def dev_stages(doc: Dockerfile) -> list[Stage]:
-    """Stages named as development or debugging images (``dev``, ``debug``, ``dev-envs``)."""
-    return [s for s in doc.stages if s.name is not None and DEV_STAGE.search(s.name)]
+    """Stages of development, debugging, test or CI tooling images: named so (``dev``,
+    ``debug``, ``dev-envs``, ``test``, ``docs``, ``lint``…), or used only by such stages
+    (built FROM or copied from only there), neither the last stage nor a runnable one (a
+    CMD or ENTRYPOINT makes it a likely ``--target`` of its own)."""
+    dev = {s.index for s in doc.stages if s.name is not None and DEV_STAGE.search(s.name)}
+    users = _stage_users(doc)
+    last = doc.stages[-1].index if doc.stages else -1
+    changed = True
+    while changed:
+        changed = False
+        for stage in doc.stages:
+            used_by = users.get(stage.index, set())
+            if stage.index in dev or stage.index == last or not used_by:
+                continue
+            if any(i.keyword in ("CMD", "ENTRYPOINT") for i in stage.instructions):
+                continue  # a runnable image, likely a --target of its own
+            if used_by <= dev:
+                dev.add(stage.index)
+                changed = True
+    return [s for s in doc.stages if s.index in dev]
+
+
+def _stage_users(doc: Dockerfile) -> dict[int, set[int]]:
+    """For each stage, the stages that build FROM it or copy or mount from it (by name or
+    index, as written; references through variables are not followed)."""
+    by_name = {s.name: s.index for s in doc.stages if s.name is not None}
+    users: dict[int, set[int]] = {}
+
+    def refer(value: str | None, user: Stage) -> None:
+        if value is None:
+            return
+        value = value.lower()
+        index = by_name.get(value)
+        if index is None and value.isdigit() and int(value) < len(doc.stages):
+            index = int(value)
+        if index is not None and index != user.index:
+            users.setdefault(index, set()).add(user.index)
+
+    for stage in doc.stages:
+        refer(stage.base.value if stage.base is not None else None, stage)
+        for ins in stage.instructions[1:]:
+            for flag in ins.flags:
+                if flag.name == "from":
+                    refer(flag.value, stage)
+                elif flag.name == "mount" and flag.value:
+                    for part in flag.value.split(","):
+                        key, _, value = part.partition("=")
+                        if key.strip() == "from":
+                            refer(value.strip(), stage)
+    return users
