@@ -306,3 +306,24 @@ def test_stages_used_only_by_dev_stages_are_dev() -> None:
     # bats serves the test stage only; app is runnable (a --target of its own) although
     # only dev stages use it in this file
     assert names == ["bats", "test", "dev-envs"]
+
+
+def test_bake_named_contexts_replace_a_from_image(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docker-bake.hcl").write_text(
+        'target "ld" {\n  context = "src/ld"\n  contexts = {\n'
+        '    "tonistiigi/xx" = "target:xx"\n    base = "docker-image://alpine:3.22"\n  }\n}\n'
+    )
+    (tmp_path / "src" / "ld").mkdir(parents=True)
+    text = (
+        "FROM tonistiigi/xx AS xx\nFROM alpine AS build\nCOPY --from=xx / /\nRUN make\n"
+        'FROM debian\nCMD ["x"]\n'
+    )
+    path = tmp_path / "src" / "ld" / "Dockerfile"
+    found = lint_text(text, path=path, project=FileSystemProject(tmp_path)).findings
+    lines = sorted(text.count("\n", 0, f.span.start) + 1 for f in found if f.code == "LW101")
+    assert lines == [2, 5]  # xx comes from the named context; alpine and debian are pulled
+    # without the Bake file, every untagged image is reported
+    (tmp_path / "docker-bake.hcl").unlink()
+    found = lint_text(text, path=path, project=FileSystemProject(tmp_path)).findings
+    assert sum(f.code == "LW101" for f in found) == 3

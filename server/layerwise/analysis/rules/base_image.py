@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ...syntax.model import Instruction, Stage, Token
 from ...syntax.shell import ShellCommand, split_shell
+from ..buildconfig import named_contexts, replaced_by_context
 from ..context import LintContext
 from ..entrypoint import argv_of, runtime_of
 from ..facts import ImageRef
@@ -29,8 +30,10 @@ def _external_bases(ctx: LintContext) -> Iterator[tuple[ImageRef, str, Token]]:
     """(image, resolved reference, FROM token) for stages built on an external image,
     except alternatives a build only reaches when a non-default ARG selects them and
     helper stages that do not ship and only arrange files (their output does not depend
-    on the base's version)."""
+    on the base's version), and images the project's Bake file replaces with a named
+    context."""
     alternatives = _unselected_alternatives(ctx)
+    contexts = named_contexts(ctx)
     for info in ctx.stage_infos:
         token = info.stage.base
         if token is None or info.parent is not None or info.image is None:
@@ -39,7 +42,10 @@ def _external_bases(ctx: LintContext) -> Iterator[tuple[ImageRef, str, Token]]:
             continue
         if not shipped(ctx, info.stage) and moves_files_only(ctx, info.stage):
             continue  # a helper stage: mkdir/cp/ln on any alpine gives the same files
-        yield info.image, info.resolved_base or token.value, token
+        reference = info.resolved_base or token.value
+        if contexts and replaced_by_context(contexts, reference, info.image.full_name):
+            continue  # the project's Bake file builds it from a named context: no pull
+        yield info.image, reference, token
 
 
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
