@@ -137,6 +137,7 @@ def test_stdin_with_filename(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(BAD))
+    (tmp_path / ".git").mkdir()
     code, out, _ = run(["check", "-", "--stdin-filename", str(tmp_path / "Dockerfile")], capsys)
     assert code == 1
     assert out.splitlines()[0].startswith(f"{tmp_path / 'Dockerfile'}:1:6:")

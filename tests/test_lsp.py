@@ -359,6 +359,7 @@ async def test_workspace_config_file_is_read_and_its_errors_shown(
 
 
 async def test_quickfix_creates_dockerignore(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "node_modules").mkdir()  # what the context would send
     uri = (tmp_path / "Dockerfile").as_uri()
     _open(client, uri, 'FROM node:20-slim\nCOPY . /app\nUSER node\nCMD ["node", "/app/a.js"]\n')
     actions = await _actions_for(client, uri, "LW401", 1)

@@ -49,15 +49,30 @@ def test_lw401_whole_directory_copied_out_of_the_builder_is_reported(tmp_path: P
         "FROM node:22 AS build\nCOPY . /app\nWORKDIR /app\nRUN npm ci\n"
         "FROM gcr.io/distroless/nodejs22-debian12\nCOPY --from=build /app /app\n"
     )
+    (tmp_path / "node_modules").mkdir()
     (finding,) = _lw401(tmp_path, text)
-    assert "node_modules" in finding.message and "ends up in the image" in finding.message
+    assert "node_modules" in finding.message and "end up in the image" in finding.message
 
 
 def test_lw401_names_node_modules_only_for_node_builds(tmp_path: Path) -> None:
+    # When the context cannot be listed, the message names what usually lies there.
     text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "app.py"]\n'
-    (finding,) = _lw401(tmp_path, text)
+    project = FileSystemProject(tmp_path)
+    project.list_dir = lambda directory: None  # type: ignore[method-assign]
+    (finding,) = findings(text, "LW401", path=tmp_path / "Dockerfile", project=project)
     assert "node_modules" not in finding.message
     assert ".git" in finding.message
+
+
+def test_lw401_names_what_the_context_holds_and_is_silent_when_nothing(tmp_path: Path) -> None:
+    text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "app.py"]\n'
+    (tmp_path / "Dockerfile").write_text(text)
+    (tmp_path / "app.py").write_text("print(1)\n")
+    assert _lw401(tmp_path, text) == []  # nothing a .dockerignore would keep out
+    (tmp_path / ".env").write_text("TOKEN=x\n")
+    (tmp_path / "__pycache__").mkdir()
+    (finding,) = _lw401(tmp_path, text)
+    assert "it holds .env, __pycache__" in finding.message
 
 
 # -- LW704 curl-and-wget -----------------------------------------------------------------

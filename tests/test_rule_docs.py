@@ -174,6 +174,9 @@ def _workspace(
 ) -> Path:
     """A fresh build context holding the example; returns the Dockerfile path."""
     tmp_path.mkdir(parents=True, exist_ok=True)
+    # A checkout, as real projects are: the .git folder is what LW401 says the context
+    # would send (a folder holding only the Dockerfile has nothing to ignore).
+    (tmp_path / ".git").mkdir(exist_ok=True)
     path = tmp_path / "Dockerfile"
     path.write_text(dockerfile, encoding="utf-8", newline="")
     if package_json is not None:  # a ```json block: the project's package.json

@@ -233,6 +233,7 @@ def test_global_secret_arg_has_no_fix_but_its_stage_declaration_does() -> None:
 
 def test_dockerignore_lookup(tmp_path: Path) -> None:
     (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / ".env").write_text("TOKEN=x\n")  # something to keep out
     dockerfile = tmp_path / "svc" / "Dockerfile"
     text = "FROM debian:12\nCOPY . /app\nCOPY --from=build /out /out\n"
     project = FileSystemProject(tmp_path)
@@ -255,6 +256,7 @@ def spans_with(text: str, path: Path, project: FileSystemProject) -> list[str]:
 def test_dockerignore_lookup_stays_inside_the_project(tmp_path: Path) -> None:
     (tmp_path / ".dockerignore").write_text(".git\n")
     (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / ".git").mkdir()
     project = FileSystemProject(tmp_path / "repo")
     assert spans_with("FROM debian:12\nCOPY . .\n", tmp_path / "repo" / "Dockerfile", project) == [
         "."
@@ -604,6 +606,7 @@ def test_apt_lists_silent_for_any_mount_that_keeps_them_out() -> None:
 
 def test_dockerfile_specific_ignore_counts_only_next_to_the_dockerfile(tmp_path: Path) -> None:
     (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "node_modules").mkdir()
     (tmp_path / "Dockerfile.dockerignore").write_text(".git\n")  # a parent's: BuildKit ignores it
     project = FileSystemProject(tmp_path)
     assert spans_with("FROM debian:12\nCOPY . .\n", tmp_path / "svc" / "Dockerfile", project) == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -29,6 +30,11 @@ class Project(Protocol):
         """The first of ``names`` found in ``start`` or its ancestors within the project."""
         ...
 
+    def list_dir(self, directory: Path) -> list[str] | None:
+        """The names in ``directory`` when it lies inside the project and can be read;
+        ``None`` otherwise (not there, outside the project, unreadable)."""
+        ...
+
 
 class FileSystemProject:
     """A project rooted at ``root``: lookups never leave it."""
@@ -50,6 +56,20 @@ class FileSystemProject:
             if self.root is not None and self.root not in directory.parents:
                 return None
             directory = directory.parent
+
+    def list_dir(self, directory: Path) -> list[str] | None:
+        try:
+            resolved = directory.resolve()
+            if (
+                self.root is not None
+                and resolved != self.root
+                and self.root not in resolved.parents
+            ):
+                return None
+            with os.scandir(resolved) as entries:
+                return [entry.name for entry in entries]
+        except OSError:
+            return None
 
 
 class LintContext:

@@ -6,6 +6,7 @@ A whole-context COPY without a .dockerignore (LW401), a .dockerignore that lets 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,15 @@ def has_dockerignore(ctx: LintContext) -> bool:
     return find_dockerignore(ctx) is not None
 
 
+# Names in a build context that a .dockerignore keeps out: version control, local
+# environment and credential files, dependency and virtualenv folders, caches, editor
+# settings.
+_LITTER = re.compile(
+    r"^(?:\.git|\.hg|\.svn|\.env(?:\..*)?|\.npmrc|\.pypirc|\.netrc|\.aws|\.ssh|id_rsa.*"
+    r"|.*\.(?:pem|key|p12|pfx)|node_modules|\.venv|venv|__pycache__|\.pytest_cache|\.mypy_cache"
+    r"|\.tox|\.idea|\.vscode|\.DS_Store|npm-debug\.log.*|yarn-error\.log|coverage|\.terraform)$"
+)
+
 _NODE_HINT = ("package.json", "npm ", "yarn ", "pnpm ", "node_modules")
 
 
@@ -89,12 +99,20 @@ def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:
         if found:
             return
         target = ctx.path.parent / ".dockerignore"
-        litter = ".git, local .env files" + (", node_modules" if _node_project(ctx) else "")
+        names = ctx.project.list_dir(ctx.path.parent) if hasattr(ctx.project, "list_dir") else None
+        if names is not None:
+            present = sorted(n for n in names if _LITTER.match(n))
+            if not present:
+                return  # the context holds nothing a .dockerignore would keep out
+            litter = ", ".join(present[:4]) + (" and more" if len(present) > 4 else "")
+            what = f"it holds {litter}, which end up in the image"
+        else:
+            litter = ".git, local .env files" + (", node_modules" if _node_project(ctx) else "")
+            what = f"whatever lies in it ({litter}) ends up in the image"
         yield Violation(
             token.span,
             f"{ins.keyword} sends the whole build context but there is no .dockerignore: "
-            f"whatever lies in it ({litter}) ends up in the image, and any changed file "
-            "busts the cache",
+            f"{what}, and any changed file busts the cache",
             Fix(
                 "Create .dockerignore from a template",
                 (),
