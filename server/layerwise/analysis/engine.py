@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..syntax.model import Dockerfile, Instruction
+from ..syntax.model import Dockerfile, Instruction, Span
 from ..syntax.parser import parse
 from .context import LintContext, Project
 from .options import LintOptions
@@ -54,6 +54,15 @@ def _wanted(finding: Finding, options: LintOptions) -> bool:
     if not by_alias:
         return True  # on by default, not named in the selection
     return any(finding.matches(s) for s in by_alias)
+
+
+def _outside(
+    findings: list[Finding], spans: list[Span], keep: Callable[[Finding], bool]
+) -> list[Finding]:
+    """The findings ``keep`` accepts, and the others that start outside every span."""
+    if not spans:
+        return findings
+    return [f for f in findings if keep(f) or not any(s.contains(f.span.start) for s in spans)]
 
 
 def severity_for(rule: Rule, options: LintOptions) -> Severity:
@@ -133,19 +142,8 @@ def lint_document(
             for ins in doc.instructions
             if any(ins.span.start <= e.span.start <= ins.span.end for e in doc.errors)
         ]
-        if broken:
-            findings = [
-                f
-                for f in findings
-                if f.rule.code.startswith("LW0")
-                or not any(s.contains(f.span.start) for s in broken)
-            ]
-    if dev_spans:
-        findings = [
-            f
-            for f in findings
-            if applies(f.rule.code, DEV) or not any(s.contains(f.span.start) for s in dev_spans)
-        ]
+        findings = _outside(findings, broken, lambda f: f.rule.code.startswith("LW0"))
+    findings = _outside(findings, dev_spans, lambda f: applies(f.rule.code, DEV))
     findings = suppressions.filter(doc, findings)
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule.code))
     return LintResult(doc, findings, failures)

@@ -1,7 +1,8 @@
 """What a Dockerfile is for: a production image, a development environment, or a test
 fixture. Production practices do not all fit the other two (a dev container runs as
-root by convention, a linter's test fixture is wrong on purpose), so each rule says
-which purposes it applies to (see ``rules/README.md``, "Purpose of the file").
+root by convention, a linter's test fixture is wrong on purpose), so one policy here
+(:func:`applies`) says which rules apply to which purpose (see ``rules/README.md``,
+"Purpose of the file").
 
 Decided from the path (never from the network): ``.devcontainer/``, a
 ``devcontainer.json`` beside the file, ``.gitpod.Dockerfile`` and ``Dockerfile.dev`` /
