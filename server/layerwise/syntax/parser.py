@@ -28,7 +28,7 @@ from .model import (
     Token,
     make_token,
 )
-from .shell import ShellScript, split_shell
+from .shell import SHELLS, ShellScript, split_shell
 from .source import SourceText
 
 KNOWN_INSTRUCTIONS = frozenset(
@@ -720,13 +720,7 @@ class _Parser:
             for command in shell.commands:
                 for redirect in command.redirects:
                     if redirect.span.start == heredoc.marker.start:
-                        runs_body = runs_body or command.program in (
-                            "sh",
-                            "bash",
-                            "ash",
-                            "dash",
-                            "zsh",
-                        )
+                        runs_body = runs_body or command.program in SHELLS
             if not runs_body:
                 continue
             body = self.text[heredoc.body.start : heredoc.body.end]
