@@ -178,3 +178,11 @@ def test_go_versions_in_module_mode_and_triggers(text: str, expected: int) -> No
 
     found = [f for f in lint_text(text, options=LintOptions(select=("LW952",))).findings]
     assert len(found) == expected
+
+
+def test_pipefail_in_an_onbuild_trigger() -> None:
+    from layerwise.analysis import LintOptions, lint_text
+
+    text = "FROM debian:12\nONBUILD RUN curl -fsSL https://example.com/install.sh | sh\n"
+    (finding,) = lint_text(text, options=LintOptions(select=("LW926",))).findings
+    assert text[finding.span.start : finding.span.end].startswith("curl")

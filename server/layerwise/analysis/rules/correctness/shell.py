@@ -379,7 +379,7 @@ def _missing_pipefail(ctx: LintContext) -> Iterator[Violation]:
     fixed_stages: set[int] = set()
     text = ctx.text
     mentions_pipefail = "pipefail" in text
-    for ins in ctx.doc.instructions:
+    for ins in all_instructions(ctx):  # an ONBUILD RUN is checked as the RUN it becomes
         if "|" not in text[ins.span.start : ins.span.end] or not _posix_run(ctx, ins):
             continue  # no pipe in this RUN (or not a POSIX shell's)
         shell_state = _shell_has_pipefail(ctx, ins)
