@@ -239,15 +239,3 @@ def test_no_false_positives_peers_are_known_for() -> None:
 def test_casing_ignores_words_that_are_not_instructions() -> None:
     text = "FROM debian:12\nRUN true\nthis is not a command\nrun true\n"
     assert spans(text, "LW912") == ["run"]
-
-
-def test_undefined_var_set_earlier_in_the_same_env() -> None:
-    """One ENV expands every value with the variables from before it, not its own keys."""
-    text = "FROM debian:12\nENV APP_HOME=/srv/app \\\n    APP_BIN=$APP_HOME/bin\n"
-    (finding,) = findings(text, "LW915")
-    assert text[finding.span.start : finding.span.end] == "$APP_HOME"
-    assert "same ENV" in finding.message
-    # Visible from before (the old value is meant), in a later ENV, or an ARG: not reported.
-    assert findings("FROM debian:12\nENV PATH=/x:$PATH XPATH=$PATH\n", "LW915") == []
-    assert findings("FROM debian:12\nENV APP_HOME=/srv\nENV APP_BIN=$APP_HOME/bin\n", "LW915") == []
-    assert findings("FROM debian:12\nARG AAAA=1 BBBB=$AAAA\n", "LW915") == []

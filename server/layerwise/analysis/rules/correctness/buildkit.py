@@ -401,33 +401,14 @@ def _undefined_var(ctx: LintContext) -> Iterator[Violation]:
             if "$" not in ins.args:
                 continue
             env = ctx.env_at(ins)
-            # One ENV expands all its values with the variables from before it, so a key
-            # it sets is not visible to its own later values.
-            # (PATH always has a value, BuildKit's default when the base image sets none.)
-            own = [
-                (p.key.value, (p.value or p.key).span.end)
-                for p in (ins.pairs if ins.keyword == "ENV" else ())
-                if p.key.value != "PATH"
-            ]
             for name, start, end in variable_references(ins.args, ctx.doc.escape):
-                if name in env or name in AUTOMATIC_ARGS:
-                    continue
-                span = ins.args_to_span(start, end)
-                if any(key == name and end <= span.start for key, end in own):
-                    yield Violation(
-                        span,
-                        f"${name} is set by this same ENV, whose values only see the variables "
-                        f"from before it, so it expands to nothing here; set {name} in an "
-                        "earlier ENV",
-                    )
-                    continue
-                if len(name) < 4:
+                if name in env or name in AUTOMATIC_ARGS or len(name) < 4:
                     continue
                 close = [d for d in sorted(set(env) | global_names) if _one_edit_apart(name, d)]
                 if not close:
                     continue
                 yield Violation(
-                    span,
+                    ins.args_to_span(start, end),
                     f"${name} is not defined here; did you mean ${close[0]}?",
                 )
 
