@@ -539,6 +539,21 @@ _PIP_VALUE_OPTIONS = frozenset(
 )  # fmt: skip
 
 
+def _tool_arguments(
+    command: ShellCommand, program: str, module: str, direct: bool
+) -> tuple[Token, ...] | None:
+    """The arguments of a Python tool run as its own program (``direct``) or as
+    ``python -m module``; ``None`` when the command runs neither."""
+    args = command.arguments
+    if direct:
+        return args
+    if _PYTHON.fullmatch(program):
+        for index in range(len(args) - 1):
+            if args[index].value == "-m" and args[index + 1].value == module:
+                return args[index + 2 :]
+    return None
+
+
 def _pip_installs(run: _Run) -> Iterator[_Call]:
     for command in run.commands:
         program = command.program
@@ -546,17 +561,8 @@ def _pip_installs(run: _Run) -> Iterator[_Call]:
             continue
         head = _program_token(command)
         assert head is not None
-        args = command.arguments
-        if _PIP.fullmatch(program):
-            words = args
-        elif _PYTHON.fullmatch(program):
-            for index in range(len(args) - 1):
-                if args[index].value == "-m" and args[index + 1].value == "pip":
-                    words = args[index + 2 :]
-                    break
-            else:
-                continue
-        else:
+        words = _tool_arguments(command, program, "pip", _PIP.fullmatch(program) is not None)
+        if words is None:
             continue
         call = _call(run, command, head, words, _PIP_VALUE_OPTIONS)
         if call.path == ("install",):
@@ -666,17 +672,8 @@ def _pipx_installs(run: _Run) -> Iterator[tuple[_Call, tuple[Token, ...]]]:
         program = command.program
         if program is None:
             continue
-        args = command.arguments
-        if program == "pipx":
-            words = args
-        elif _PYTHON.fullmatch(program):
-            for index in range(len(args) - 1):
-                if args[index].value == "-m" and args[index + 1].value == "pipx":
-                    words = args[index + 2 :]
-                    break
-            else:
-                continue
-        else:
+        words = _tool_arguments(command, program, "pipx", program == "pipx")
+        if words is None:
             continue
         head = _program_token(command)
         assert head is not None
