@@ -48,6 +48,14 @@ def moves_files_only(ctx: LintContext, stage: Stage) -> bool:
     ADD, and RUNs of mkdir/cp/ln/chmod…), and what other stages copy out of it are
     those files, not the base image's: which version of its base image it gets cannot
     change what it produces."""
+    key = ("moves_files_only", stage.index)
+    known = ctx.memo.get(key)
+    if known is None:
+        known = ctx.memo[key] = _moves_files_only(ctx, stage)
+    return known  # type: ignore[return-value]
+
+
+def _moves_files_only(ctx: LintContext, stage: Stage) -> bool:
     own: set[str] = set()  # directories the stage fills or creates itself
     for member in ctx.doc.stages:
         if not any(s.index == stage.index for s in ctx.stage_chain(member)):

@@ -46,13 +46,19 @@ def run_targets(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
     return runs(ctx, ctx.doc.stages)
 
 
-def shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
+def shipped_runs(ctx: LintContext) -> list[tuple[Stage, Instruction]]:
     """RUNs whose layers ship: those of the shipped stages, and every ONBUILD RUN
-    trigger, which runs in the image built FROM this one (that image ships)."""
-    shipped = shipped_indexes(ctx)
-    for stage, ins, trigger in _runs(ctx, ctx.doc.stages):
-        if trigger or stage.index in shipped:
-            yield stage, ins
+    trigger, which runs in the image built FROM this one (that image ships). Computed
+    once per document; do not mutate."""
+    found = ctx.memo.get(("shipped_runs",))
+    if found is None:
+        shipped = shipped_indexes(ctx)
+        found = ctx.memo[("shipped_runs",)] = [
+            (stage, ins)
+            for stage, ins, trigger in _runs(ctx, ctx.doc.stages)
+            if trigger or stage.index in shipped
+        ]
+    return found  # type: ignore[return-value]
 
 
 def shipped_indexes(ctx: LintContext) -> set[int]:

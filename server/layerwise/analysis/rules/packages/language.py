@@ -80,12 +80,15 @@ def _runs(ctx: LintContext, stages: Iterable[Stage]) -> list[_Run]:
 def _shipped_runs(ctx: LintContext) -> list[_Run]:
     """The RUNs whose layers ship: those of the shipped stages, and every ONBUILD RUN
     trigger (it runs in the image built FROM this one, which ships)."""
-    shipped = {stage.index for stage in ctx.shipped_stages()}
-    return [
-        run
-        for run in _runs(ctx, ctx.doc.stages)
-        if run.stage.index in shipped or run.owner is not run.ins
-    ]
+    found = ctx.memo.get(("shipped_language_runs",))
+    if found is None:
+        shipped = {stage.index for stage in ctx.shipped_stages()}
+        found = ctx.memo[("shipped_language_runs",)] = [
+            run
+            for run in _runs(ctx, ctx.doc.stages)
+            if run.stage.index in shipped or run.owner is not run.ins
+        ]
+    return found  # type: ignore[return-value]
 
 
 def _find_runs(ctx: LintContext, stages: Iterable[Stage]) -> Iterator[_Run]:

@@ -65,7 +65,7 @@ def _all_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
     return run_targets(ctx)
 
 
-def _shipped_runs(ctx: LintContext) -> Iterator[tuple[Stage, Instruction]]:
+def _shipped_runs(ctx: LintContext) -> Iterable[tuple[Stage, Instruction]]:
     return shipped_runs(ctx)
 
 
