@@ -69,6 +69,10 @@ def test_lw401_names_what_the_context_holds_and_is_silent_when_nothing(tmp_path:
     (tmp_path / "Dockerfile").write_text(text)
     (tmp_path / "app.py").write_text("print(1)\n")
     assert _lw401(tmp_path, text) == []  # nothing a .dockerignore would keep out
+    (tmp_path / "requirements.txt").write_text("flask==3.0.0\n")
+    # a project whose local installs leave a virtualenv or caches beside the sources
+    (finding,) = _lw401(tmp_path, text)
+    assert "whatever lies in it" in finding.message
     (tmp_path / ".env").write_text("TOKEN=x\n")
     (tmp_path / "__pycache__").mkdir()
     (finding,) = _lw401(tmp_path, text)

@@ -70,6 +70,13 @@ _LITTER = re.compile(
     r"|\.tox|\.idea|\.vscode|\.DS_Store|npm-debug\.log.*|yarn-error\.log|coverage|\.terraform)$"
 )
 
+# Dependency manifests: a project whose local builds and installs leave node_modules,
+# virtualenvs, target/ or bin/obj beside the sources.
+_MANIFEST = re.compile(
+    r"^(?:package\.json|requirements.*\.txt|pyproject\.toml|Pipfile|setup\.py|go\.mod|Cargo\.toml"
+    r"|pom\.xml|build\.gradle(?:\.kts)?|Gemfile|composer\.json|mix\.exs|.*\.(?:csproj|fsproj|sln))$"
+)
+
 _NODE_HINT = ("package.json", "npm ", "yarn ", "pnpm ", "node_modules")
 
 
@@ -100,10 +107,13 @@ def _no_dockerignore(ctx: LintContext) -> Iterator[Violation]:
             return
         target = ctx.path.parent / ".dockerignore"
         names = ctx.project.list_dir(ctx.path.parent) if hasattr(ctx.project, "list_dir") else None
-        if names is not None:
-            present = sorted(n for n in names if _LITTER.match(n))
-            if not present:
-                return  # the context holds nothing a .dockerignore would keep out
+        present = sorted(n for n in names if _LITTER.match(n)) if names is not None else []
+        if names is not None and not present and not any(_MANIFEST.match(n) for n in names):
+            # Nothing a .dockerignore would keep out, and no project whose builds leave
+            # dependencies or outputs beside the sources (node_modules, venv, target):
+            # a folder with the Dockerfile and a script or two.
+            return
+        if present:
             litter = ", ".join(present[:4]) + (" and more" if len(present) > 4 else "")
             what = f"it holds {litter}, which end up in the image"
         else:
