@@ -327,3 +327,14 @@ def test_bake_named_contexts_replace_a_from_image(tmp_path: Path) -> None:
     (tmp_path / "docker-bake.hcl").unlink()
     found = lint_text(text, path=path, project=FileSystemProject(tmp_path)).findings
     assert sum(f.code == "LW101" for f in found) == 3
+
+
+def test_alpine_glibc_rule_reads_onbuild_triggers() -> None:
+    text = (
+        "FROM python:3.12-alpine\n"
+        "ONBUILD RUN apk add --no-cache gcc musl-dev && pip install --no-cache-dir numpy==2.0.0\n"
+    )
+    from layerwise.analysis import LintOptions
+
+    found = lint_text(text, options=LintOptions(select=("LW106",))).findings
+    assert found, "the compilers and pip install of the trigger run in the child image"

@@ -21,7 +21,7 @@ from ..images import image_facts
 from ..paths import copy_sources
 from ..rule import Related, Rule, Severity, Violation
 from ..stages import copy_from, moves_files_only, shipped
-from ..walk import chain_root_first, final_linux_stage
+from ..walk import chain_root_first, final_linux_stage, runs
 
 # -- LW101 / LW102: untagged and 'latest' base images ----------------------------------
 
@@ -527,9 +527,7 @@ def _alpine_glibc(ctx: LintContext) -> Iterator[Violation]:
         pip: list[ShellCommand] = []
         node: list[ShellCommand] = []
         for member in chain_root_first(ctx, stage):
-            for ins in member.instructions:
-                if ins.keyword != "RUN":
-                    continue
+            for _, ins in runs(ctx, (member,)):  # ONBUILD RUN triggers too
                 for command in ctx.commands(ins):
                     if command.program == "apk":
                         for word in _apk_packages(command):
