@@ -148,8 +148,8 @@ def _apt_recommends(ctx: LintContext) -> Iterator[Violation]:
             assert pc.sub is not None
             yield Violation(
                 pc.command.span,
-                "'apt-get install' without --no-install-recommends also installs recommended "
-                "packages the image does not need",
+                "'apt-get install' without --no-install-recommends also installs whatever these "
+                "packages recommend, usually more than the image needs",
                 # Unsafe: the software may rely on a recommended package.
                 Fix(
                     "Add --no-install-recommends",
