@@ -1,4 +1,4 @@
-"""Command-line front end: ``layerwise check | fix | rules | serve``."""
+"""The commands and their options: ``layerwise check | fix | rules | serve``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .analysis import (
+from ..analysis import (
     ALL_RULES,
     FileSystemProject,
     Finding,
@@ -18,60 +18,13 @@ from .analysis import (
     fix_text,
     lint_text,
 )
-from .analysis.config import Config
-from .analysis.configfiles import ConfigLoader, read_config_file
-from .analysis.rule import FileChange, Fix
-from .syntax.source import SourceText
+from ..analysis.config import Config
+from ..analysis.configfiles import ConfigLoader, read_config_file
+from ..analysis.rule import FileChange, Fix
+from ..syntax.source import SourceText
+from .discovery import UsageError, discover, project_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".hg"})
-
-
-class UsageError(Exception):
-    pass
-
-
-def is_dockerfile_name(name: str) -> bool:
-    lowered = name.lower()
-    return (
-        lowered == "dockerfile"
-        or lowered.endswith(".dockerfile")
-        or lowered.startswith("dockerfile.")
-        or lowered.startswith("containerfile")
-    ) and not lowered.endswith(".dockerignore")
-
-
-def discover(paths: Sequence[str]) -> Iterator[Path]:
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            yield path
-        elif path.is_dir():
-            yield from sorted(_walk(path))
-        else:
-            raise UsageError(f"{raw}: no such file or directory")
-
-
-def _walk(directory: Path) -> Iterator[Path]:
-    try:
-        entries = list(directory.iterdir())
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir():
-            if entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
-                yield from _walk(entry)
-        elif entry.is_file() and is_dockerfile_name(entry.name):
-            yield entry
-
-
-def project_root(path: Path) -> Path:
-    """The repository root above ``path`` (a ``.git`` folder), else its own folder."""
-    directory = path.resolve().parent
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return directory
 
 
 def read_text(path: Path) -> str:
@@ -306,7 +259,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .lsp.server import serve
+    from ..lsp.server import serve
 
     serve()
     return EXIT_OK
@@ -375,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
