@@ -130,6 +130,19 @@ class LintContext:
             self._windows[stage.index] = known
         return known
 
+    def keyword_in(self, stage: Stage, keyword: str) -> tuple[Instruction, ...]:
+        """The stage's instructions with this keyword, in order (computed once per stage).
+
+        Passes that ask "the last USER/WORKDIR/SHELL before this instruction" for every
+        instruction read these instead of the whole stage, so they stay linear.
+        """
+        key = ("keyword_in", stage.index, keyword)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(i for i in stage.instructions if i.keyword == keyword)
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
     def home_of(self, ins: Instruction) -> str:
         """Home directory of the user a RUN runs as: /root unless a USER says otherwise.
 
@@ -140,10 +153,10 @@ class LintContext:
             return "/root"
         user: str | None = "root"
         for member in reversed(self.stage_chain(stage)):
-            for other in member.instructions:
+            for other in self.keyword_in(member, "USER"):
                 if other.span.start >= ins.span.start:
                     break
-                if other.keyword == "USER" and other.words:
+                if other.words:
                     value = self.resolve(other, other.words[0].value)
                     user = value.split(":", 1)[0] if value is not None else None
         if user in ("root", "0"):
@@ -161,11 +174,9 @@ class LintContext:
         root_image = self.info(chain[-1]).image
         workdir: str | None = "/" if root_image is not None and root_image.is_scratch else None
         for member in reversed(chain):
-            for other in member.instructions:
+            for other in self.keyword_in(member, "WORKDIR"):
                 if member is stage and other.span.start >= ins.span.start:
                     return workdir
-                if other.keyword != "WORKDIR":
-                    continue
                 value = self.resolve(other, other.words[0].value) if len(other.words) == 1 else None
                 if value is None:
                     workdir = None

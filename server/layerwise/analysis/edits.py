@@ -8,8 +8,9 @@ when it cannot produce an edit that keeps the file's meaning.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
-from ..syntax.model import Instruction, Stage, Token
+from ..syntax.model import Comment, Instruction, Stage, Token
 from ..syntax.shell import ShellScript
 from .context import LintContext
 from .rule import Edit, Fix
@@ -101,10 +102,10 @@ def stage_shell_is_posix(ctx: LintContext, ins: Instruction) -> bool:
     if stage is None:
         return True
     shell_program = ""
-    for other in stage.instructions:
-        if other is ins:
+    for other in ctx.keyword_in(stage, "SHELL"):
+        if other.span.start >= ins.span.start:
             break
-        if other.keyword == "SHELL" and other.exec_args:
+        if other.exec_args:
             shell_program = other.exec_args[0].value.lower()
     return not any(name in shell_program for name in ("powershell", "pwsh"))
 
@@ -149,11 +150,7 @@ def merge_runs(ctx: LintContext, first: Instruction, second: Instruction) -> lis
     indent = continuation_indent(ctx, first)
     body = text[second.args_span.start : second.args_span.end]
     edits = []
-    between = [
-        text[c.span.start : c.span.end]
-        for c in ctx.doc.comments
-        if first.args_span.end < c.span.start < second.span.start
-    ]
+    between = [text[c.span.start : c.span.end] for c in comments_between(ctx, first, second)]
     if between:
         source = ctx.doc.source
         at = source.line_start(source.line_of(first.span.start))
@@ -167,6 +164,18 @@ def merge_runs(ctx: LintContext, first: Instruction, second: Instruction) -> lis
         )
     )
     return edits
+
+
+def comments_between(ctx: LintContext, first: Instruction, second: Instruction) -> list[Comment]:
+    """The file's comments after ``first``'s arguments and before ``second``.
+
+    Comments are in file order, so a binary search finds them: fixing every pair of
+    RUNs in a long file stays linear instead of scanning all comments per pair.
+    """
+    comments = ctx.doc.comments
+    lo = bisect_right(comments, first.args_span.end, key=lambda c: c.span.start)
+    hi = bisect_left(comments, second.span.start, key=lambda c: c.span.start)
+    return list(comments[lo:hi])
 
 
 def uses_buildkit(ctx: LintContext) -> bool:
