@@ -537,8 +537,9 @@ def test_exit_non_zero_on_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     path.write_text(text)
     code, _, _ = run([*argv, "--exit-non-zero-on-fix"], capsys)
     assert code == 1 and "COPY" in path.read_text()
-    code, _, _ = run([*argv, "--exit-non-zero-on-fix"], capsys)
+    code, out, _ = run([*argv, "--exit-non-zero-on-fix"], capsys)
     assert code == 0  # nothing left to change
+    assert out == "No fixes applied.\nAll checks passed (1 file).\n"
 
     path.write_text(text)
     code, _, err = run(["fix", "--exit-non-zero-on-fix", str(path)], capsys)

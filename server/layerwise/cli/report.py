@@ -136,6 +136,8 @@ def fixed_line(fixed: int, files: int, remaining: int | None = None, *, dry: boo
     """``Fixed 5 problems in 2 files (3 remaining).`` (``Would fix`` for a dry run)."""
     rest = "" if remaining is None else f" ({remaining} remaining)"
     if not fixed:
+        if remaining is None:
+            return "No fixes applied."
         if remaining:
             return f"Nothing {'would be ' if dry else ''}fixed{rest}."
         return "Nothing to fix."
