@@ -57,7 +57,7 @@ def test_directory_discovery(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "Dockerfile").write_text("FROM ubuntu\n")
     (tmp_path / "notes.txt").write_text("FROM ubuntu\n")
-    code, out, _ = run(["check", "--select", "LW1", str(tmp_path)], capsys)
+    code, out, _ = run(["check", "-q", "--select", "LW1", str(tmp_path)], capsys)
     assert code == 1
     paths = {line.split(":")[0] for line in out.splitlines()}
     assert paths == {str(tmp_path / "svc" / "api.Dockerfile"), str(tmp_path / "Containerfile.prod")}
@@ -114,7 +114,7 @@ def test_json_ranges_are_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_select_ignore_and_fail_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text(BAD)
-    code, out, _ = run(["check", "--select", "DL3020", str(path)], capsys)
+    code, out, _ = run(["check", "-q", "--select", "DL3020", str(path)], capsys)
     assert code == 1 and {line.split()[2] for line in out.splitlines()} == {"LW701"}
     code, out, _ = run(["check", "--ignore", "LW7,LW101,LW401", str(path)], capsys)
     assert "LW701" not in out and "LW101" not in out
@@ -152,7 +152,7 @@ def test_fix_in_place_keeps_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert path.read_bytes() == (
         b'FROM debian:12\r\nLABEL org.opencontainers.image.authors="me"\r\nCOPY a /a\r\nUSER nobody\r\n'
     )
-    assert "Fixed 2 finding(s) in 1 file(s)" in err
+    assert "Fixed 2 problems in 1 file (0 remaining)." in err
 
 
 def test_fix_diff_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,7 +211,7 @@ def test_target_makes_that_stage_the_final_one(
     path.write_text(
         'FROM node:20-slim AS worker\nCMD ["node", "worker.js"]\nFROM node:20-slim AS prod\nUSER node\nCMD ["node", "a.js"]\n'
     )
-    code, out, _ = run(["check", "--select", "LW201", str(path)], capsys)
+    code, out, _ = run(["check", "-q", "--select", "LW201", str(path)], capsys)
     assert code == 0 and out == ""
     code, out, _ = run(["check", "--select", "LW201", "--target", "worker", str(path)], capsys)
     assert code == 1 and f"{path}:1:1: warning LW201" in out
@@ -233,5 +233,5 @@ def test_unsafe_fix_creates_and_completes_dockerignore(
     (tmp_path / ".dockerignore").write_text("node_modules")
     run(["fix", "--unsafe-fixes", "--select", "LW402", str(path)], capsys)
     assert (tmp_path / ".dockerignore").read_text() == "node_modules\n.git\n.env*\n.npmrc\n"
-    code, out, _ = run(["check", "--select", "LW401,LW402", str(path)], capsys)
+    code, out, _ = run(["check", "-q", "--select", "LW401,LW402", str(path)], capsys)
     assert code == 0 and out == ""

@@ -13,16 +13,16 @@ from pathlib import Path
 from ..analysis import (
     ALL_RULES,
     FileSystemProject,
-    Finding,
     Severity,
     fix_text,
     lint_text,
 )
 from ..analysis.config import Config
 from ..analysis.configfiles import ConfigLoader, read_config_file
-from ..analysis.rule import FileChange, Fix
-from ..syntax.source import SourceText
+from ..analysis.rule import FileChange
+from . import output
 from .discovery import UsageError, discover, project_root
+from .report import Record, RunFacts
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -99,32 +99,6 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[str, str, Path | None]]:
                 raise UsageError(f"{path}: {exc.strerror or exc}") from exc
 
 
-def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, object]:
-    def rng(start: int, end: int) -> dict[str, dict[str, int]]:
-        sl, sc = source.to_client(start)
-        el, ec = source.to_client(end)
-        return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-
-    def fix_json(fix: Fix) -> dict[str, object]:
-        return {
-            "title": fix.title,
-            "safe": fix.safe,
-            "edits": [{"range": rng(e.start, e.end), "newText": e.new_text} for e in fix.edits],
-        }
-
-    return {
-        "path": name,
-        "code": finding.rule.code,
-        "name": finding.rule.name,
-        "aliases": list(finding.aliases),
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "range": rng(finding.span.start, finding.span.end),
-        "fix": fix_json(finding.fix) if finding.fix is not None else None,
-        "alternatives": [fix_json(fix) for fix in finding.alternatives],
-    }
-
-
 def _fail_rank(level: str | None) -> int:
     if level == "none":
         return 99
@@ -132,8 +106,10 @@ def _fail_rank(level: str | None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    output.check_options(args)
     setup = _Setup(args)
-    records: list[dict[str, object]] = []
+    records: list[Record] = []
+    facts = RunFacts(version=_version(), fixed=0 if args.fix else None)
     failing = False
     for name, text, path in _inputs(args):
         config, project = setup.for_path(path)
@@ -141,6 +117,8 @@ def _check(args: argparse.Namespace) -> int:
         if args.target:
             options = dataclasses.replace(options, target=args.target)
         fail_rank = _fail_rank(config.fail_level)
+        facts.files.append(name)
+        facts.unsafe_fixes = facts.unsafe_fixes or bool(config.unsafe_fixes)
         if args.fix and path is not None and name != "-":
             fixed = fix_text(
                 text, options=options, path=path, project=project, unsafe=bool(config.unsafe_fixes)
@@ -149,27 +127,21 @@ def _check(args: argparse.Namespace) -> int:
                 path.write_bytes(fixed.text.encode("utf-8", errors="surrogateescape"))
                 text = fixed.text
             _apply_file_changes(fixed.files, diff=False)
+            if fixed.applied:
+                facts.fixed = (facts.fixed or 0) + len(fixed.applied)
+                facts.fixed_files += 1
         result = lint_text(text, options=options, path=path, project=project)
         for rule, error in result.failures:
             print(f"{name}: rule {rule.code} failed and was skipped: {error}", file=sys.stderr)
-        source = result.doc.source
         for finding in result.findings:
             failing = failing or finding.severity.rank >= fail_rank
-            if args.format == "json":
-                records.append(finding_json(name, source, finding))
-            else:
-                line, column = source.position(finding.span.start)
-                mark = " [*]" if finding.fix is not None else ""
-                print(
-                    f"{name}:{line + 1}:{column + 1}: {finding.severity.value} "
-                    f"{finding.rule.code} {finding.message}{mark}"
-                )
-    if args.format == "json":
-        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+            records.append(Record(name, result.doc.source, finding))
+    output.write_check_report(records, facts, args)
     if setup.config_errors:
         return EXIT_USAGE
-    return EXIT_FINDINGS if failing else EXIT_OK
+    if args.exit_non_zero_on_fix and facts.fixed_files:
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
 def _apply_file_changes(changes: list[FileChange], diff: bool) -> None:
@@ -197,15 +169,17 @@ def _fix(args: argparse.Namespace) -> int:
     setup = _Setup(args)
     changed = 0
     total = 0
+    remaining = 0
     for name, text, path in _inputs(args):
         config, project = setup.for_path(path)
+        options = config.lint_options(path)
         result = fix_text(
-            text,
-            options=config.lint_options(path),
-            path=path,
-            project=project,
-            unsafe=bool(config.unsafe_fixes),
+            text, options=options, path=path, project=project, unsafe=bool(config.unsafe_fixes)
         )
+        if not args.quiet:
+            remaining += len(
+                lint_text(result.text, options=options, path=path, project=project).findings
+            )
         if result.text == text and not result.files:
             if name == "-" and not args.diff:
                 sys.stdout.write(text)
@@ -226,11 +200,12 @@ def _fix(args: argparse.Namespace) -> int:
         elif result.text != text:
             path.write_bytes(result.text.encode("utf-8", errors="surrogateescape"))
         _apply_file_changes(result.files, args.diff)
-    verb = "Would fix" if args.diff else "Fixed"
-    print(f"{verb} {total} finding(s) in {changed} file(s)", file=sys.stderr)
+    output.report_fixes(total, changed, remaining, dry=args.diff, quiet=args.quiet)
     if setup.config_errors:
         return EXIT_USAGE
-    return EXIT_FINDINGS if args.diff and changed else EXIT_OK
+    if changed and (args.diff or args.exit_non_zero_on_fix):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -296,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="report findings")
     _add_selection(check)
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    output.add_check_options(check)
     check.add_argument(
         "--fail-level",
         choices=[*(s.value for s in Severity), "none"],
@@ -315,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     fix = sub.add_parser("fix", help="apply fixes in place")
     _add_selection(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    output.add_fix_options(fix)
     fix.set_defaults(func=_fix)
 
     rules = sub.add_parser("rules", help="list the rules")
