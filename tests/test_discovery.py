@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from layerwise.cli import is_dockerfile_name, main
+from layerwise.cli.discovery import DOCKERFILE_PATTERNS, NOT_DOCKERFILE_SUFFIXES
 
 pytestmark = pytest.mark.usefixtures("fake_home")
 
@@ -259,3 +261,15 @@ def test_each_file_is_linted_once(tmp_path: Path, capsys: pytest.CaptureFixture[
         ["check", "--show-files", str(tmp_path), str(tmp_path / "Dockerfile")], capsys
     )
     assert code == 0 and out.splitlines() == [str(tmp_path / "Dockerfile")]
+
+
+def _ts_strings(source: str, constant: str) -> list[str]:
+    body = source.split(f"export const {constant} = [", 1)[1].split("]", 1)[0]
+    return re.findall(r"'([^']*)'", body)
+
+
+def test_vscode_extension_mirrors_the_names() -> None:
+    """vscode-client/src/patterns.ts must list the same patterns and non-Dockerfile suffixes."""
+    source = (Path(__file__).parents[1] / "vscode-client" / "src" / "patterns.ts").read_text()
+    assert _ts_strings(source, "FILENAME_PATTERNS") == list(DOCKERFILE_PATTERNS)
+    assert _ts_strings(source, "NOT_DOCKERFILE_SUFFIXES") == list(NOT_DOCKERFILE_SUFFIXES)
