@@ -239,7 +239,14 @@ def test_explicit_file_is_linted_whatever_its_name_unless_force_exclude(
     # Nothing left to lint from explicit files is not an error (pre-commit passes only those).
     code, out, err = run(["check", "--force-exclude", *files[1:]], capsys)
     assert (code, out, err) == (0, "", "")
+    # Without any configuration file the default exclusions and skipped folders apply too.
+    (tmp_path / "layerwise.toml").unlink()
+    tree(tmp_path, "web/node_modules/x/Dockerfile", "env/Dockerfile", "env/pyvenv.cfg")
+    others = [str(tmp_path / p) for p in ("web/node_modules/x/Dockerfile", "env/Dockerfile")]
+    assert run(["check", "--force-exclude", *others], capsys) == (0, "", "")
+    assert run(["check", "--show-files", *others], capsys)[1].splitlines() == others
     # Only files are exempt: an excluded or ignored folder keeps its contents out.
+    (tmp_path / "layerwise.toml").write_text('extend-exclude = ["legacy/"]\n')
     for folder in ("legacy", "generated"):
         code, _, err = run(["check", str(tmp_path / folder)], capsys)
         assert code == 3 and "no Dockerfiles found" in err

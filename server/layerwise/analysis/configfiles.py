@@ -77,6 +77,7 @@ class ConfigLoader:
     def __init__(self, *, isolated: bool = False) -> None:
         self.isolated = isolated
         self._cache: dict[Path, tuple[float, Config | None, list[str]]] = {}
+        self._tool_tables: dict[Path, tuple[float, bool]] = {}
 
     def for_file(self, dockerfile: Path | None) -> tuple[Config, list[str]]:
         """The merged configuration for ``dockerfile`` and any problems found reading it."""
@@ -143,9 +144,19 @@ class ConfigLoader:
     def layerwise_file_in(self, directory: Path) -> Path | None:
         for name in LAYERWISE_FILES:
             candidate = directory / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            if candidate.is_file() and (name != "pyproject.toml" or self._has_table(candidate)):
                 return candidate
         return None
+
+    def _has_table(self, pyproject: Path) -> bool:
+        try:
+            mtime = pyproject.stat().st_mtime
+        except OSError:
+            return False
+        cached = self._tool_tables.get(pyproject)
+        if cached is None or cached[0] != mtime:
+            cached = self._tool_tables[pyproject] = (mtime, _has_tool_table(pyproject))
+        return cached[1]
 
     def load(self, path: Path) -> tuple[Config | None, list[str]]:
         try:

@@ -280,11 +280,13 @@ class Finder:
         real = path.resolve()
         filters = self._filters(real.parent, True)
         assert filters is not None
-        top = filters.base if filters.base is not None else real.parent
-        if filters.excludes_within(real, top):
-            return False
         ignores = _GitIgnores.for_path(real.parent, real.parent)
-        return not ignores.ignored_within(real)
+        top = filters.base if filters.base is not None else ignores.top
+        return not (
+            any(_skipped_folder(folder) for folder in _folders_between(ignores.top, real))
+            or filters.excludes_within(real, top)
+            or ignores.ignored_within(real)
+        )
 
     def _search(self, folder: Path) -> Iterator[Path]:
         real = folder.resolve()
