@@ -12,6 +12,9 @@ import pytest
 
 from layerwise.cli import is_dockerfile_name, main
 
+# No user-level configuration from the machine running the tests.
+pytestmark = pytest.mark.usefixtures("fake_home")
+
 BAD = "FROM ubuntu\nADD . /app\nUSER nobody\n"
 
 

@@ -12,6 +12,9 @@ from layerwise.analysis.configfiles import ConfigLoader, read_config_file
 from layerwise.cli import main
 from layerwise.syntax.model import Span
 
+# No user-level configuration from the machine running the tests.
+pytestmark = pytest.mark.usefixtures("fake_home")
+
 
 def codes(text: str, options: LintOptions | None = None) -> list[str]:
     return sorted({f.code for f in lint_text(text, options=options).findings})
@@ -20,28 +23,30 @@ def codes(text: str, options: LintOptions | None = None) -> list[str]:
 # -- files -------------------------------------------------------------------------------
 
 
-def test_nearest_layerwise_toml_wins_and_search_stops_at_root(tmp_path: Path) -> None:
+def test_nearest_layerwise_toml_wins_and_search_walks_up(tmp_path: Path) -> None:
     (tmp_path / "layerwise.toml").write_text('ignore = ["LW101"]\n')
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "layerwise.toml").write_text('ignore = ["LW102"]\nfail-level = "error"\n')
-    config, errors = ConfigLoader(tmp_path).for_file(tmp_path / "svc" / "Dockerfile")
+    config, errors = ConfigLoader().for_file(tmp_path / "svc" / "Dockerfile")
     assert errors == []
     assert config.ignore == ("LW102",) and config.fail_level == "error"
-    config, _ = ConfigLoader(tmp_path / "svc").for_file(tmp_path / "svc" / "deeper" / "Dockerfile")
+    config, _ = ConfigLoader().for_file(tmp_path / "svc" / "deeper" / "Dockerfile")
     assert config.ignore == ("LW102",)
-    outside, _ = ConfigLoader(tmp_path / "svc").for_file(tmp_path / "other" / "Dockerfile")
-    assert outside.ignore == ()
+    # A sibling folder without its own file gets the parent's, past any .git on the way.
+    (tmp_path / "other" / ".git").mkdir(parents=True)
+    outside, _ = ConfigLoader().for_file(tmp_path / "other" / "Dockerfile")
+    assert outside.ignore == ("LW101",)
 
 
 def test_pyproject_tool_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.layerwise]\nselect = ["LW7"]\n[tool.layerwise.severity]\nLW701 = "error"\n'
     )
-    config, errors = ConfigLoader(tmp_path).for_file(tmp_path / "Dockerfile")
+    config, errors = ConfigLoader().for_file(tmp_path / "Dockerfile")
     assert errors == []
     assert config.select == ("LW7",) and config.severity == {"LW701": Severity.ERROR}
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    config, _ = ConfigLoader(tmp_path).for_file(tmp_path / "Dockerfile")
+    config, _ = ConfigLoader().for_file(tmp_path / "Dockerfile")
     assert config.select is None
 
 
@@ -55,7 +60,8 @@ def test_bad_values_are_reported_with_file_and_key_and_the_rest_applies(tmp_path
         f"{path}.ignore: expected a list of strings, got string 'LW101'",
         f"{path}.unsafe-fixes: expected true or false, got string 'yes'",
         f"{path}: unknown setting 'colour' (known: select, extend-select, ignore, severity, unsafe-fixes, "
-        "fail-level, per-file-ignores, trusted-registries, required-labels, strict-labels, allow-ignore-pragmas)",
+        "fail-level, per-file-ignores, trusted-registries, required-labels, strict-labels, allow-ignore-pragmas, "
+        "include, exclude, extend-exclude, root)",
     ]
 
 
@@ -77,7 +83,7 @@ def test_hadolint_yaml_maps_through_aliases(tmp_path: Path) -> None:
         "disable-ignore-pragma: true\n"
         "format: json\n"
     )
-    config, errors = ConfigLoader(tmp_path).for_file(tmp_path / "Dockerfile")
+    config, errors = ConfigLoader().for_file(tmp_path / "Dockerfile")
     assert errors == []
     assert config.ignore == ("DL3020",)  # DL3010 is hadolint's alone: accepted, matches nothing
     assert config.severity == {"DL3006": Severity.ERROR, "DL3059": Severity.HINT}
@@ -115,7 +121,7 @@ def test_hadolint_yaml_errors_name_hadolint_keys(tmp_path: Path) -> None:
 def test_layerwise_file_wins_over_hadolint_file(tmp_path: Path) -> None:
     (tmp_path / ".hadolint.yaml").write_text("failure-threshold: error\nignored: [DL3006]\n")
     (tmp_path / "layerwise.toml").write_text('fail-level = "hint"\nignore = ["LW701"]\n')
-    config, _ = ConfigLoader(tmp_path).for_file(tmp_path / "Dockerfile")
+    config, _ = ConfigLoader().for_file(tmp_path / "Dockerfile")
     assert config.fail_level == "hint"
     assert set(config.ignore) == {"DL3006", "LW701"}
 
@@ -124,7 +130,7 @@ def test_per_file_ignores(tmp_path: Path) -> None:
     (tmp_path / "layerwise.toml").write_text(
         '[per-file-ignores]\n"dev/*" = ["LW201"]\n"**/test.Dockerfile" = ["LW1"]\n'
     )
-    config, errors = ConfigLoader(tmp_path).for_file(tmp_path / "dev" / "Dockerfile")
+    config, errors = ConfigLoader().for_file(tmp_path / "dev" / "Dockerfile")
     assert errors == []
     assert "LW201" in config.lint_options(tmp_path / "dev" / "Dockerfile").ignore
     assert "LW201" not in config.lint_options(tmp_path / "prod" / "Dockerfile").ignore

@@ -47,8 +47,34 @@ describe('package.json', () => {
 });
 
 describe('isDockerfileName (same as the command line)', () => {
-  const yes = ['Dockerfile', 'dockerfile', 'api.Dockerfile', 'api.dockerfile', 'Dockerfile.dev', 'Containerfile', 'Containerfile.prod', 'containerfile'];
-  const no = ['Dockerfile.dockerignore', 'api.Dockerfile.dockerignore', '.dockerignore', 'Dockerfiles', 'docker-compose.yml', 'MyDockerfile', 'README.md'];
+  const yes = [
+    'Dockerfile',
+    'dockerfile',
+    'DOCKERFILE',
+    'api.Dockerfile',
+    'api.dockerfile',
+    'Dockerfile.dev',
+    'Dockerfile-dev',
+    'Dockerfile_ci',
+    'Containerfile',
+    'containerfile',
+    'Containerfile.prod',
+    'web.Containerfile',
+  ];
+  const no = [
+    'Dockerfile.dockerignore',
+    'api.Dockerfile.dockerignore',
+    '.dockerignore',
+    'Dockerfile.md',
+    'dockerfile-notes.txt',
+    'Dockerfile.orig',
+    'Dockerfile~',
+    'Dockerfiles',
+    'Containerfiles',
+    'docker-compose.yml',
+    'MyDockerfile',
+    'README.md',
+  ];
   for (const name of yes) {
     it(`lints ${name}`, () => assert.equal(isDockerfileName(name), true));
   }
@@ -63,6 +89,9 @@ describe('shouldLint', () => {
     assert.equal(shouldLint('file', '/ws/build/custom-name'), true); // opened as Dockerfile by the user
     assert.equal(shouldLint('untitled', 'Untitled-1'), true);
     assert.equal(shouldLint('file', '/ws/Dockerfile.dockerignore'), false);
+    assert.equal(shouldLint('file', '/ws/Dockerfile.md'), false); // caught by Dockerfile.*, not one
+    assert.equal(shouldLint('file', '/ws/notes.md'), true); // the user chose the language
+    assert.equal(shouldLint('file', '/ws/Dockerfile-dev'), true);
     assert.equal(shouldLint('git', '/ws/Dockerfile'), false);
     assert.equal(shouldLint('vscode-vfs', '/ws/Dockerfile'), false);
   });

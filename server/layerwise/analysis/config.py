@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
+from pathspec import GitIgnoreSpec
 
 from .options import LintOptions
 from .rule import Severity
@@ -45,7 +46,13 @@ class Config:
     required_labels: Mapping[str, str] = attrs.field(factory=dict)
     strict_labels: bool | None = None
     allow_pragmas: bool | None = None
-    #: Folder that ``per_file_ignores`` globs are relative to.
+    # Which files a folder search lints (the command line); None: the built-in lists.
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    #: ``root = true``: configuration files above this one's folder are not read.
+    stop_search: bool | None = None
+    #: Folder that ``per_file_ignores`` and the discovery globs are relative to.
     root: Path | None = None
 
     def merged(self, override: Config) -> Config:
@@ -62,13 +69,17 @@ class Config:
             required_labels={**self.required_labels, **override.required_labels},
             strict_labels=_pick(override.strict_labels, self.strict_labels),
             allow_pragmas=_pick(override.allow_pragmas, self.allow_pragmas),
+            include=_pick(override.include, self.include),
+            exclude=_pick(override.exclude, self.exclude),
+            extend_exclude=self.extend_exclude + override.extend_exclude,
+            stop_search=_pick(override.stop_search, self.stop_search),
             root=override.root if override.per_file_ignores else self.root,
         )
 
     def lint_options(self, path: Path | None = None) -> LintOptions:
         ignore = list(self.ignore)
         if path is not None and self.per_file_ignores:
-            ignore.extend(self._file_ignores(path))
+            ignore.extend(self.file_ignores(path))
         return LintOptions(
             select=self.select or (),
             extend_select=self.extend_select,
@@ -80,7 +91,7 @@ class Config:
             strict_labels=bool(self.strict_labels),
         )
 
-    def _file_ignores(self, path: Path) -> list[str]:
+    def file_ignores(self, path: Path) -> list[str]:
         target = path.resolve()
         if self.root is not None:
             try:
@@ -176,6 +187,16 @@ def _table(
     return hook
 
 
+def _globs(value: Any, _: Any) -> tuple[str, ...]:
+    patterns = _strings(value, None)
+    for pattern in patterns:
+        try:
+            GitIgnoreSpec.from_lines([pattern])
+        except ValueError:  # pathspec's pattern error
+            raise ValueError(f"not a valid glob pattern: {pattern!r}") from None
+    return patterns
+
+
 def _severity(value: Any, _: Any) -> Severity:
     return Severity(_choice(tuple(s.value for s in Severity))(value, None))
 
@@ -197,6 +218,10 @@ _HOOKS: dict[str, Callable[[Any, Any], Any]] = {
     "required_labels": _table(_choice(LABEL_TYPES), "label = type"),
     "strict_labels": _CONVERTER.get_structure_hook(bool),
     "allow_pragmas": _CONVERTER.get_structure_hook(bool),
+    "include": _globs,
+    "exclude": _globs,
+    "extend_exclude": _globs,
+    "stop_search": _CONVERTER.get_structure_hook(bool),
 }
 
 _CONVERTER.register_structure_hook(
@@ -236,6 +261,10 @@ FILE_KEYS = {  # layerwise.toml / [tool.layerwise]
     "required-labels": "required_labels",
     "strict-labels": "strict_labels",
     "allow-ignore-pragmas": "allow_pragmas",
+    "include": "include",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+    "root": "stop_search",
 }
 
 

@@ -1,15 +1,20 @@
 """Finding and reading configuration files for a Dockerfile.
 
-* layerwise: ``layerwise.toml``, ``.layerwise.toml`` or ``[tool.layerwise]`` in
-  ``pyproject.toml`` — the nearest one from the Dockerfile's folder up to the
-  project root.
-* hadolint: ``.hadolint.yaml`` / ``.hadolint.yml`` searched the same way; on the
-  command line, hadolint's user-level locations follow when none is found
-  (``$XDG_CONFIG_HOME/hadolint.yaml``, ``~/.config/hadolint.yaml``,
-  ``~/.hadolint/hadolint.yaml``, ``~/hadolint/config.yaml``, ``~/.hadolint.yaml``).
+One rule, the same for the command line and the language server:
 
-The layerwise file wins over the hadolint file. Files are cached by modification
-time, so an editor re-linting on every keystroke does not re-read them.
+* The search starts in the Dockerfile's folder and walks up to the filesystem
+  root. It stops early at a folder whose layerwise file says ``root = true``
+  (that file is still read).
+* layerwise: the nearest ``layerwise.toml``, ``.layerwise.toml`` or
+  ``[tool.layerwise]`` in ``pyproject.toml`` (in that order within a folder).
+* hadolint: the nearest ``.hadolint.yaml`` / ``.hadolint.yml``; when the search
+  finds none (and was not stopped by ``root = true``), hadolint's user-level
+  file: ``$XDG_CONFIG_HOME/hadolint.yaml``, ``~/.config/hadolint.yaml``,
+  ``~/.hadolint/hadolint.yaml``, ``~/hadolint/config.yaml``, ``~/.hadolint.yaml``.
+* The layerwise file wins over the hadolint file. ``isolated`` reads no file.
+
+Files are cached by modification time, so an editor re-linting on every
+keystroke does not re-read them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .config import FILE_KEYS, Config, hadolint_config, structure
 
 if sys.version_info >= (3, 11):
@@ -26,8 +33,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_LAYERWISE_FILES = ("layerwise.toml", ".layerwise.toml", "pyproject.toml")
-_HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
+LAYERWISE_FILES = ("layerwise.toml", ".layerwise.toml", "pyproject.toml")
+HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 
 
 def hadolint_user_files() -> list[Path]:
@@ -46,53 +53,112 @@ def hadolint_user_files() -> list[Path]:
     return candidates
 
 
-class ConfigLoader:
-    """Loads and caches the configuration that applies to a Dockerfile."""
+@attrs.frozen
+class ConfigSource:
+    """One file a configuration came from."""
 
-    def __init__(self, root: Path | None = None, user_level: bool = False) -> None:
-        self.root = root.resolve() if root is not None else None
-        self.user_level = user_level
+    path: Path
+    kind: str  # "layerwise", "hadolint" or "hadolint, user level"
+
+
+@attrs.frozen
+class ResolvedConfig:
+    config: Config
+    #: The files read, lowest precedence first.
+    sources: tuple[ConfigSource, ...] = ()
+    errors: tuple[str, ...] = ()
+    #: The folder whose ``root = true`` ended the search, if one did.
+    stopped_at: Path | None = None
+
+
+class ConfigLoader:
+    """Finds, loads and caches the configuration that applies to a Dockerfile."""
+
+    def __init__(self, *, isolated: bool = False) -> None:
+        self.isolated = isolated
         self._cache: dict[Path, tuple[float, Config | None, list[str]]] = {}
+        self._tool_tables: dict[Path, tuple[float, bool]] = {}
 
     def for_file(self, dockerfile: Path | None) -> tuple[Config, list[str]]:
         """The merged configuration for ``dockerfile`` and any problems found reading it."""
         if dockerfile is None:
             return Config(), []
-        start = dockerfile.resolve().parent
+        resolved = self.resolve(dockerfile.resolve().parent)
+        return resolved.config, list(resolved.errors)
+
+    def resolve(self, folder: Path) -> ResolvedConfig:
+        """The configuration for a Dockerfile in ``folder``, with the files it came from."""
+        if self.isolated:
+            return ResolvedConfig(Config())
+        sources, stopped_at = self.find(folder.resolve())
         errors: list[str] = []
         config = Config()
-        hadolint = self._nearest(start, _HADOLINT_FILES)
-        if hadolint is None and self.user_level:
-            hadolint = next((p for p in hadolint_user_files() if p.is_file()), None)
+        for source in sources:
+            loaded, problems = self.load(source.path)
+            errors += problems
+            if loaded is not None:
+                config = config.merged(loaded)
+        return ResolvedConfig(config, tuple(sources), tuple(errors), stopped_at)
+
+    def find(self, start: Path) -> tuple[list[ConfigSource], Path | None]:
+        """The files that apply in ``start``, lowest precedence first, and the folder
+        whose ``root = true`` stopped the search (if one did)."""
+        own: Path | None = None
+        hadolint: Path | None = None
+        stopped_at: Path | None = None
+        for directory in (start, *start.parents):
+            here = self.layerwise_file_in(directory)
+            own = own or here
+            if hadolint is None:
+                hadolint = next(
+                    (directory / n for n in HADOLINT_FILES if (directory / n).is_file()), None
+                )
+            if here is not None:
+                config, _ = self.load(here)  # a farther file's problems are its own business
+                if config is not None and config.stop_search:
+                    stopped_at = directory
+                    break
+            if own is not None and hadolint is not None:
+                break
+        sources: list[ConfigSource] = []
         if hadolint is not None:
-            loaded, problems = self._load(hadolint)
-            errors += problems
-            if loaded is not None:
-                config = config.merged(loaded)
-        own = self._nearest(start, _LAYERWISE_FILES)
+            sources.append(ConfigSource(hadolint, "hadolint"))
+        elif stopped_at is None:
+            user = next((p for p in hadolint_user_files() if p.is_file()), None)
+            if user is not None:
+                sources.append(ConfigSource(user, "hadolint, user level"))
         if own is not None:
-            loaded, problems = self._load(own)
-            errors += problems
-            if loaded is not None:
-                config = config.merged(loaded)
-        return config, errors
+            sources.append(ConfigSource(own, "layerwise"))
+        return sources, stopped_at
 
-    def _nearest(self, start: Path, names: tuple[str, ...]) -> Path | None:
-        directory = start
-        while True:
-            for name in names:
-                candidate = directory / name
-                if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-                    return candidate
-            if self.root is not None and (
-                directory == self.root or self.root not in directory.parents
-            ):
-                return None
-            if directory.parent == directory:
-                return None
-            directory = directory.parent
+    def nearest_layerwise(self, start: Path) -> Path | None:
+        """The layerwise file for ``start`` (which holds its folder-search settings)."""
+        if self.isolated:
+            return None
+        for directory in (start, *start.parents):
+            found = self.layerwise_file_in(directory)
+            if found is not None:
+                return found
+        return None
 
-    def _load(self, path: Path) -> tuple[Config | None, list[str]]:
+    def layerwise_file_in(self, directory: Path) -> Path | None:
+        for name in LAYERWISE_FILES:
+            candidate = directory / name
+            if candidate.is_file() and (name != "pyproject.toml" or self._has_table(candidate)):
+                return candidate
+        return None
+
+    def _has_table(self, pyproject: Path) -> bool:
+        try:
+            mtime = pyproject.stat().st_mtime
+        except OSError:
+            return False
+        cached = self._tool_tables.get(pyproject)
+        if cached is None or cached[0] != mtime:
+            cached = self._tool_tables[pyproject] = (mtime, _has_tool_table(pyproject))
+        return cached[1]
+
+    def load(self, path: Path) -> tuple[Config | None, list[str]]:
         try:
             mtime = path.stat().st_mtime
         except OSError as exc:
@@ -119,7 +185,7 @@ def read_config_file(path: Path) -> tuple[Config | None, list[str]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [f"{path}: cannot read: {exc}"]
-    if path.name in _HADOLINT_FILES or path.suffix in (".yaml", ".yml"):
+    if path.name in HADOLINT_FILES or path.suffix in (".yaml", ".yml"):
         import yaml
 
         try:

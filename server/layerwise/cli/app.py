@@ -21,10 +21,11 @@ from ..analysis.config import Config
 from ..analysis.configfiles import ConfigLoader, read_config_file
 from ..analysis.rule import FileChange
 from . import output
-from .discovery import UsageError, discover, project_root
+from .discovery import Finder, UsageError, project_root
 from .report import Record, RunFacts
+from .settings import describe_settings
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_NO_FILES = 0, 1, 2, 3
 
 
 def read_text(path: Path) -> str:
@@ -62,7 +63,7 @@ class _Setup:
                 raise UsageError(f"{args.config}: no such configuration file")
             self._report(errors)
             self.explicit = config or Config()
-        self._loaders: dict[Path, ConfigLoader] = {}
+        self.loader = ConfigLoader(isolated=args.isolated)
 
     def _report(self, errors: list[str]) -> None:
         for error in errors:
@@ -75,28 +76,66 @@ class _Setup:
         if self.explicit is not None:
             base = self.explicit
         elif path is not None:
-            root = project_root(path)
-            loader = self._loaders.setdefault(root, ConfigLoader(root, user_level=True))
-            base, errors = loader.for_file(path)
+            base, errors = self.loader.for_file(path)
             self._report(errors)
         else:
             base = Config()
         return base.merged(self.cli), project
 
+    def discovery_settings(self, folder: Path, walk_up: bool) -> Config | None:
+        """The configuration whose include/exclude settings apply in ``folder``."""
+        if self.explicit is not None or self.args.isolated:
+            return (self.explicit or Config()) if walk_up else None
+        if walk_up:
+            found = self.loader.nearest_layerwise(folder)
+        else:
+            found = self.loader.layerwise_file_in(folder)
+            if found is None:
+                return None
+        if found is None:
+            return Config()
+        config, errors = self.loader.load(found)
+        self._report(errors)
+        return config or Config(root=found.parent.resolve())
 
-def _inputs(args: argparse.Namespace) -> Iterator[tuple[str, str, Path | None]]:
+    def show_settings(self, raw: str) -> int:
+        path = Path(raw)
+        dockerfile = path / "Dockerfile" if path.is_dir() else path
+        resolved = self.loader.resolve(dockerfile.parent) if self.explicit is None else None
+        config, _ = self.for_path(dockerfile)
+        print(describe_settings(dockerfile, config, resolved, self.args), end="")
+        return EXIT_USAGE if self.config_errors else EXIT_OK
+
+
+def _find(args: argparse.Namespace, setup: _Setup) -> list[str | Path] | int:
+    """The inputs to lint, or the exit status when there is nothing to lint."""
+    finder = Finder(setup.discovery_settings, force_exclude=args.force_exclude)
+    found = finder.expand(args.paths or ["."])
+    for folder in finder.empty_folders:
+        print(f"layerwise: warning: no Dockerfiles found under {folder}", file=sys.stderr)
+    if not found:
+        return EXIT_NO_FILES if finder.searched_folder else EXIT_OK
+    if args.show_files:
+        for item in found:
+            print((args.stdin_filename or "-") if item == "-" else item)
+        return EXIT_USAGE if setup.config_errors else EXIT_OK
+    return found
+
+
+def _inputs(
+    args: argparse.Namespace, found: list[str | Path]
+) -> Iterator[tuple[str, str, Path | None]]:
     """(display name, text, path for context lookups) per input."""
-    paths = args.paths or ["."]
-    for raw in paths:
-        if raw == "-":
+    for item in found:
+        if item == "-":
             name = args.stdin_filename or "-"
             yield name, sys.stdin.read(), Path(args.stdin_filename) if args.stdin_filename else None
             continue
-        for path in discover([raw]):
-            try:
-                yield str(path), read_text(path), path
-            except OSError as exc:
-                raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+        path = Path(item)
+        try:
+            yield str(path), read_text(path), path
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror or exc}") from exc
 
 
 def _fail_rank(level: str | None) -> int:
@@ -108,10 +147,15 @@ def _fail_rank(level: str | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     output.check_options(args)
     setup = _Setup(args)
+    if args.show_settings is not None:
+        return setup.show_settings(args.show_settings)
+    found = _find(args, setup)
+    if isinstance(found, int):
+        return found
     records: list[Record] = []
     facts = RunFacts(version=_version(), fixed=0 if args.fix else None)
     failing = False
-    for name, text, path in _inputs(args):
+    for name, text, path in _inputs(args, found):
         config, project = setup.for_path(path)
         options = config.lint_options(path)
         if args.target:
@@ -167,10 +211,15 @@ def _apply_file_changes(changes: list[FileChange], diff: bool) -> None:
 
 def _fix(args: argparse.Namespace) -> int:
     setup = _Setup(args)
+    if args.show_settings is not None:
+        return setup.show_settings(args.show_settings)
+    found = _find(args, setup)
+    if isinstance(found, int):
+        return found
     changed = 0
     total = 0
     remaining = 0
-    for name, text, path in _inputs(args):
+    for name, text, path in _inputs(args, found):
         config, project = setup.for_path(path)
         options = config.lint_options(path)
         result = fix_text(
@@ -251,8 +300,25 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         "--extend-select", action="append", help="run these rules too (e.g. off-by-default ones)"
     )
     parser.add_argument("--ignore", action="append", help="skip these rules")
-    parser.add_argument(
+    config = parser.add_mutually_exclusive_group()
+    config.add_argument(
         "--config", help="use this layerwise.toml / .hadolint.yaml instead of searching for one"
+    )
+    config.add_argument(
+        "--isolated", action="store_true", help="read no configuration file (project or user)"
+    )
+    parser.add_argument(
+        "--show-settings",
+        metavar="PATH",
+        help="print the settings that apply to this Dockerfile and where they come from",
+    )
+    parser.add_argument(
+        "--show-files", action="store_true", help="list the files that would be linted and exit"
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclude settings and .gitignore to paths named on the command line too",
     )
     parser.add_argument(
         "--stdin-filename", help="path to report (and to find .dockerignore) for stdin"

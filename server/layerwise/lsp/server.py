@@ -47,7 +47,8 @@ class LayerwiseServer(LanguageServer):
         )
         self.documents = DocumentStore()
         self.settings = Config()
-        self._loaders: dict[Path | None, ConfigLoader] = {}
+        #: The same search as the command line's (configfiles: walk up, root = true, user level).
+        self.config_loader = ConfigLoader()
         #: Bumped whenever settings change, invalidating cached lint results.
         self.generation = 0
         self.roots: list[Path] = []
@@ -93,12 +94,8 @@ class LayerwiseServer(LanguageServer):
         return resolved.parent
 
     def config_for(self, path: Path | None) -> Config:
-        """Project config files (read within the workspace only), then editor settings."""
-        root = self.root_for(path)
-        loader = self._loaders.get(root)
-        if loader is None:
-            loader = self._loaders[root] = ConfigLoader(root)
-        file_config, errors = loader.for_file(path)
+        """Config files (found as the command line finds them), then editor settings."""
+        file_config, errors = self.config_loader.for_file(path)
         self.report_errors("configuration", errors)
         return file_config.merged(self.settings)
 
