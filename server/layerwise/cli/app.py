@@ -22,6 +22,7 @@ from ..analysis.config import Config
 from ..analysis.configfiles import ConfigLoader, read_config_file
 from ..analysis.rule import FileChange, Fix
 from ..syntax.source import SourceText
+from . import ruleinfo
 from .discovery import UsageError, discover, project_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -233,31 +234,6 @@ def _fix(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.diff and changed else EXIT_OK
 
 
-def _rules(args: argparse.Namespace) -> int:
-    if args.format == "json":
-        data = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "summary": r.summary,
-                "severity": r.severity.value,
-                "category": r.category,
-                "aliases": list(r.aliases),
-                "fixable": r.fixable,
-                "url": r.url,
-            }
-            for r in ALL_RULES
-        ]
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    for r in ALL_RULES:
-        fix = "*" if r.fixable else " "
-        aliases = f"  ({', '.join(r.aliases)})" if r.aliases else ""
-        print(f"{r.code} {fix} {r.severity.value:<7} {r.name:<28} {r.summary}{aliases}")
-    return EXIT_OK
-
-
 def _serve(args: argparse.Namespace) -> int:
     from ..lsp.server import serve
 
@@ -317,9 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.set_defaults(func=_fix)
 
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.set_defaults(func=_rules)
+    ruleinfo.add_commands(sub)
 
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--stdio", action="store_true", help="accepted for editor compatibility")
