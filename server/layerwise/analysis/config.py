@@ -20,6 +20,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from .options import LintOptions
+from .peers import peer_only
 from .rule import Severity
 from .rules import ALL_RULES
 
@@ -28,8 +29,6 @@ LABEL_TYPES = ("text", "url", "email", "semver", "hash", "rfc3339", "spdx")
 # Settings of the editor extensions (how to start the server), not of the linter:
 # they arrive in the same ``layerwise`` section and are not ours to judge.
 CLIENT_KEYS = frozenset({"interpreter", "serverCommand", "trace", "path"})
-# Codes of peers that layerwise may not implement: accepted in their config files.
-_PEER_CODE = re.compile(r"^(?:DL|SC)\d{4}$")
 
 
 @attrs.frozen
@@ -240,7 +239,8 @@ FILE_KEYS = {  # layerwise.toml / [tool.layerwise]
 
 
 def _known_selector(selector: str, peers_ok: bool) -> bool:
-    if peers_ok and _PEER_CODE.match(selector.upper()):
+    # Codes of peers that layerwise does not implement: accepted in their config files.
+    if peers_ok and peer_only(selector):
         return True
     return any(rule.matches(selector) for rule in ALL_RULES)
 
