@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from layerwise.analysis import Finding, LintOptions, fix_text, lint_text, rule_by_code
+from layerwise.analysis import Finding, LintOptions, Severity, fix_text, lint_text, rule_by_code
 from layerwise.analysis.configfiles import read_config_file
 from layerwise.analysis.suppression import UNUSED_SUPPRESSION
 from layerwise.cli import main
@@ -175,10 +175,16 @@ def test_cli_check_and_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_unknown_codes_in_hadolint_config_are_errors(tmp_path: Path) -> None:
     path = tmp_path / ".hadolint.yaml"
-    path.write_text("ignored: [DL3020, DL3010, SC2086, DL9999]\n")
+    path.write_text(
+        "ignored: [DL3020, DL3010, SC2086, DL9999]\noverride:\n  error: [DL3006, DL3043, DL3999]\n"
+    )
     config, errors = read_config_file(path)
     assert config is not None and config.ignore == ("DL3020",)
-    assert errors == [f"{path}.ignored: unknown rule 'DL9999'"]
+    assert dict(config.severity) == {"DL3006": Severity.ERROR}
+    assert sorted(errors) == [
+        f"{path}.ignored: unknown rule 'DL9999'",
+        f"{path}.override: unknown rule 'DL3999'",
+    ]
 
 
 def test_unknown_codes_in_layerwise_config_are_errors(tmp_path: Path) -> None:

@@ -353,6 +353,11 @@ def hadolint_config(raw: Any, where: str) -> tuple[Config, list[str]]:
                 except TypeError as exc:
                     errors.append(f"{where}.override.{level}: {exc}")
             # Only rules layerwise knows take an override; other peers' codes are fine.
+            errors += [
+                f"{where}.override: unknown rule '{k}'"
+                for k in severity
+                if not _known_selector(k, True)
+            ]
             table["severity"] = {k: v for k, v in severity.items() if _known_selector(k, False)}
         elif key == "trustedRegistries":
             table["trusted-registries"] = value
