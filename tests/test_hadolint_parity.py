@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from layerwise.analysis import ALL_RULES
+from layerwise.analysis.peers import HADOLINT_ONLY
 
 DOC = Path(__file__).resolve().parents[1] / "rules" / "hadolint.md"
 
@@ -43,3 +44,9 @@ def test_table_matches_the_rule_aliases() -> None:
         assert set(rules) == by_alias.get(code, set()), (
             f"{code}: table {rules}, registry {by_alias.get(code)}"
         )
+
+
+def test_hadolint_only_codes_are_the_unimplemented_rows() -> None:
+    """The DL codes accepted in hadolint's pragmas and config without a layerwise rule."""
+    unimplemented = {code for code, (rules, _) in _rows().items() if not rules}
+    assert unimplemented == HADOLINT_ONLY

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pytest
 import pytest_lsp
@@ -122,7 +124,11 @@ async def test_open_publishes_layerwise_diagnostics(client: LanguageClient, tmp_
     add = next(d for d in diagnostics if d.code == "LW701")
     assert add.source == "layerwise"
     assert add.range == types.Range(types.Position(1, 0), types.Position(1, 3))
-    assert add.code_description is not None and add.code_description.href.endswith("LW701.md")
+    assert add.code_description is not None
+    # The installed rule document, which the editor opens offline.
+    href = add.code_description.href
+    assert href.startswith("file:") and href.endswith("/LW701.md")
+    assert Path(url2pathname(urlparse(href).path)).read_text().startswith("# LW701 ")
     assert add.severity == types.DiagnosticSeverity.Warning
 
 

@@ -25,6 +25,7 @@ from layerwise.analysis import (
     rule_by_code,
 )
 from layerwise.analysis.configfiles import read_config_file
+from layerwise.analysis.rule import FixSafety
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 README = RULES_DIR / "README.md"
@@ -266,8 +267,8 @@ def test_header_matches_rule(code: str) -> None:
     assert doc.category == rule.category
     assert doc.aliases == rule.aliases
     assert doc.fix in FIX_VALUES, f"Fix column must be one of {FIX_VALUES}, got {doc.fix!r}"
-    assert (doc.fix != "none") == rule.fixable, (
-        f"Fix column says {doc.fix!r} but the rule's fixable is {rule.fixable}"
+    assert doc.fix == rule.fix_kind, (
+        f"Fix column says {doc.fix!r} but the rule's definition says {rule.fix_kind!r}"
     )
 
 
@@ -356,19 +357,26 @@ def test_fixed_example_is_clean(code: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("code", FIXABLE)
-def test_fix_column_matches_fix_safety(code: str, tmp_path: Path) -> None:
-    doc = load(code)
+def test_rule_fix_safety_matches_its_fixes(code: str, tmp_path: Path) -> None:
+    """The rule's ``fix_safety`` (shown by ``layerwise rules`` and in the Fix column)
+    agrees with the fixes it offers for its Bad example."""
+    doc, rule = load(code), rule_of(code)
     bad = doc.sections["Bad"].only("dockerfile").text
     found = lint_example(code, tmp_path, bad, **_extras(doc.sections["Bad"]))
     fixes = [f.fix for f in found if f.fix is not None]
     assert fixes, f"{code} is fixable but offers no fix for its Bad example"
     safety = {fix.safe for fix in fixes}
-    if doc.fix == "safe":
-        assert safety == {True}, f"{code}: Fix column says safe, the fix is not"
-    elif doc.fix == "unsafe":
-        assert safety == {False}, f"{code}: Fix column says unsafe, the fix is safe"
+    if rule.fix_safety is FixSafety.SAFE:
+        assert safety == {True}, f"{code}: the rule says its fix is safe, the fix is not"
+    elif rule.fix_safety is FixSafety.UNSAFE:
+        assert safety == {False}, f"{code}: the rule says its fix is unsafe, the fix is safe"
     else:
-        assert doc.fix == "sometimes unsafe", f"{code}: unexpected Fix column {doc.fix!r}"
+        assert rule.fix_safety is FixSafety.SOMETIMES
+
+
+def test_fix_safety_is_set_only_on_fixable_rules() -> None:
+    odd = [r.code for r in ALL_RULES if not r.fixable and r.fix_safety is not FixSafety.SAFE]
+    assert not odd, f"rules without a fix that declare a fix safety: {odd}"
 
 
 # -- rules/README.md ------------------------------------------------------------------

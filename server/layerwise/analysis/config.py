@@ -21,6 +21,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from pathspec import GitIgnoreSpec
 
 from .options import LintOptions
+from .peers import peer_only
 from .rule import Severity
 from .rules import ALL_RULES
 
@@ -29,8 +30,6 @@ LABEL_TYPES = ("text", "url", "email", "semver", "hash", "rfc3339", "spdx")
 # Settings of the editor extensions (how to start the server), not of the linter:
 # they arrive in the same ``layerwise`` section and are not ours to judge.
 CLIENT_KEYS = frozenset({"interpreter", "serverCommand", "trace", "path"})
-# Codes of peers that layerwise may not implement: accepted in their config files.
-_PEER_CODE = re.compile(r"^(?:DL|SC)\d{4}$")
 
 
 @attrs.frozen
@@ -269,7 +268,8 @@ FILE_KEYS = {  # layerwise.toml / [tool.layerwise]
 
 
 def _known_selector(selector: str, peers_ok: bool) -> bool:
-    if peers_ok and _PEER_CODE.match(selector.upper()):
+    # Codes of peers that layerwise does not implement: accepted in their config files.
+    if peers_ok and peer_only(selector):
         return True
     return any(rule.matches(selector) for rule in ALL_RULES)
 
@@ -382,6 +382,11 @@ def hadolint_config(raw: Any, where: str) -> tuple[Config, list[str]]:
                 except TypeError as exc:
                     errors.append(f"{where}.override.{level}: {exc}")
             # Only rules layerwise knows take an override; other peers' codes are fine.
+            errors += [
+                f"{where}.override: unknown rule '{k}'"
+                for k in severity
+                if not _known_selector(k, True)
+            ]
             table["severity"] = {k: v for k, v in severity.items() if _known_selector(k, False)}
         elif key == "trustedRegistries":
             table["trusted-registries"] = value

@@ -14,7 +14,7 @@ from .context import LintContext, Project
 from .options import LintOptions
 from .purpose import DEV, PRODUCTION, applies, dev_stages, file_purpose
 from .rule import Edit, FileChange, Finding, Fix, Rule, Severity
-from .suppression import Suppressions
+from .suppression import UNUSED_SUPPRESSION, Suppressions
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +107,29 @@ def lint_document(
     # Stages named dev/debug/dev-envs in a production file: only the rules that apply
     # to development images report inside them.
     dev_spans = [s.span for s in dev_stages(doc)] if purpose == PRODUCTION else []
-    for rule, severity in _selected(rules, options):
+    chosen = _selected(rules, options)
+    judge = _unused_suppression_rule(chosen, suppressions, purpose)
+    runs = [(rule, severity, True) for rule, severity in chosen if rule is not judge]
+    if judge is not None:
+        # To tell whether a pragma silences anything, the rules it names run too, even
+        # when the configuration leaves them out; their findings are not reported.
+        running = {rule for rule, _ in chosen}
+        universe = _all_rules()
+        runs += [
+            (rule, rule.severity, False)
+            for rule in suppressions.named_rules(universe)
+            if rule not in running and rule is not judge
+        ]
+    #: Rules whose findings the pragmas are checked against (ran, or do not apply here).
+    judged: set[Rule] = set()
+    #: Findings of the rules that ran only for that check, and unwanted aliases.
+    hidden: set[int] = set()
+    for rule, severity, reported in runs:
         if not applies(rule.code, purpose):
+            judged.add(rule)
             continue
         if whole_file:
-            if suppressions.rule_skipped(rule):
+            if suppressions.rule_skipped(rule, pragmas=judge is None):
                 continue
             severity = suppressions.severity(rule, severity)
         try:
@@ -126,27 +144,62 @@ def lint_document(
                     violation.alternatives,
                     rule.aliases if violation.aliases is None else violation.aliases,
                 )
-                if rule.finding_aliases and not _wanted(finding, options):
-                    continue
+                if not reported or (rule.finding_aliases and not _wanted(finding, options)):
+                    if judge is None:
+                        continue
+                    hidden.add(id(finding))
                 findings.append(finding)
+            judged.add(rule)
         except Exception as exc:  # a broken rule must not take the others down
             log.exception("rule %s failed on %s; skipped", rule.code, path or "<document>")
-            failures.append((rule, f"{type(exc).__name__}: {exc}"))
+            if reported:
+                failures.append((rule, f"{type(exc).__name__}: {exc}"))
             findings = [f for f in findings if f.rule is not rule]
+    broken_indexes: set[int] = set()
     if doc.errors:
         # An instruction that does not parse is reported once, as the syntax error: what
         # other rules would conclude from its words (``--chmod 777`` read as a source) is
         # not what BuildKit would do, since it stops there.
-        broken = [
-            ins.span
-            for ins in doc.instructions
+        broken_indexes = {
+            index
+            for index, ins in enumerate(doc.instructions)
             if any(ins.span.start <= e.span.start <= ins.span.end for e in doc.errors)
-        ]
+        }
+        broken = [doc.instructions[index].span for index in sorted(broken_indexes)]
         findings = _outside(findings, broken, lambda f: f.rule.code.startswith("LW0"))
     findings = _outside(findings, dev_spans, lambda f: applies(f.rule.code, DEV))
-    findings = suppressions.filter(doc, findings)
+    findings = suppressions.filter(doc, findings, record=judge is not None)
+    if hidden:
+        findings = [f for f in findings if id(f) not in hidden]
+    if judge is not None:
+        severity = suppressions.severity(judge, dict(chosen)[judge])
+        unneeded = [
+            Finding(judge, severity, v.span, v.message, v.fix, aliases=judge.aliases)
+            for v in suppressions.unneeded(doc, _all_rules(), judged, broken_indexes, judge)
+        ]
+        findings += suppressions.filter(doc, unneeded)
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule.code))
     return LintResult(doc, findings, failures)
+
+
+def _all_rules() -> Sequence[Rule]:
+    from .rules import ALL_RULES
+
+    return ALL_RULES
+
+
+def _unused_suppression_rule(
+    chosen: list[tuple[Rule, Severity]], suppressions: Suppressions, purpose: str
+) -> Rule | None:
+    """The rule reporting pragmas that silence nothing, when it is on for this file."""
+    if not suppressions.pragmas:
+        return None
+    for rule, _ in chosen:
+        if rule.code == UNUSED_SUPPRESSION:
+            if not applies(rule.code, purpose) or suppressions.rule_skipped(rule):
+                return None
+            return rule
+    return None
 
 
 def lint_text(
@@ -157,9 +210,7 @@ def lint_text(
     project: Project | None = None,
 ) -> LintResult:
     if rules is None:
-        from .rules import ALL_RULES
-
-        rules = ALL_RULES
+        rules = _all_rules()
     return lint_document(parse(text), rules, options, path, project)
 
 

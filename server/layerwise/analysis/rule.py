@@ -9,11 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..syntax.model import Span
+from .ruledocs import rule_url
 
 if TYPE_CHECKING:
     from .context import LintContext
 
-DOCS_URL = "https://github.com/layerwise-dev/layerwise/blob/main/rules/{code}.md"
+
+class FixSafety(str, Enum):
+    """How safe a rule's fix is (see :class:`Fix`); the rule's document explains it."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    #: Safe or not depending on the rest of the file; each fix says which it is.
+    SOMETIMES = "sometimes unsafe"
 
 
 class Severity(str, Enum):
@@ -103,6 +111,8 @@ class Rule:
     check: Check = field(repr=False, compare=False)
     aliases: tuple[str, ...] = ()
     fixable: bool = False
+    #: How safe the fixes of a fixable rule are (meaningless when not ``fixable``).
+    fix_safety: FixSafety = FixSafety.SAFE
     #: LSP diagnostic tags: "deprecated" or "unnecessary".
     tags: tuple[str, ...] = ()
     #: Off-by-default rules run only when selected explicitly.
@@ -113,7 +123,14 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return DOCS_URL.format(code=self.code)
+        """The rule's document: published, if the project metadata says where, else the
+        installed file (see ``ruledocs``)."""
+        return rule_url(self.code)
+
+    @property
+    def fix_kind(self) -> str:
+        """``safe``, ``unsafe``, ``sometimes unsafe`` or ``none``: the rule document's Fix column."""
+        return self.fix_safety.value if self.fixable else "none"
 
     def matches(self, selector: str) -> bool:
         """True when ``selector`` names this rule: code, code prefix, name or alias."""

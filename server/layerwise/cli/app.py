@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from ..analysis import (
 from ..analysis.config import Config
 from ..analysis.configfiles import ConfigLoader, read_config_file
 from ..analysis.rule import FileChange
-from . import output
+from . import output, ruleinfo
 from .discovery import Finder, UsageError, project_root
 from .report import Record, RunFacts
 from .settings import describe_settings
@@ -257,31 +256,6 @@ def _fix(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rules(args: argparse.Namespace) -> int:
-    if args.format == "json":
-        data = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "summary": r.summary,
-                "severity": r.severity.value,
-                "category": r.category,
-                "aliases": list(r.aliases),
-                "fixable": r.fixable,
-                "url": r.url,
-            }
-            for r in ALL_RULES
-        ]
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    for r in ALL_RULES:
-        fix = "*" if r.fixable else " "
-        aliases = f"  ({', '.join(r.aliases)})" if r.aliases else ""
-        print(f"{r.code} {fix} {r.severity.value:<7} {r.name:<28} {r.summary}{aliases}")
-    return EXIT_OK
-
-
 def _serve(args: argparse.Namespace) -> int:
     from ..lsp.server import serve
 
@@ -359,9 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_fix_options(fix)
     fix.set_defaults(func=_fix)
 
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.set_defaults(func=_rules)
+    ruleinfo.add_commands(sub)
 
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--stdio", action="store_true", help="accepted for editor compatibility")

@@ -1,35 +1,16 @@
-"""The rule documents (``rules/LWxxx.md``) for reports that embed them (SARIF).
+"""What reports that embed rule documents (SARIF) take from them.
 
-This is the one place that knows where they live: inside the installed package
-(``layerwise/rule_docs/<CODE>.md``) when it ships them, else ``rules/<CODE>.md``
-beside the source tree of a development checkout.
+Where the documents live is ``analysis.ruledocs``'s business; this module only
+reads sections out of them.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from importlib import resources
-from pathlib import Path
 
-_SOURCE_TREE_DOCS = Path(__file__).resolve().parents[3] / "rules"
+from ..analysis.ruledocs import read_doc as rule_document
 
-
-@functools.cache
-def rule_document(code: str) -> str | None:
-    """The Markdown document of rule ``code``, or ``None`` when it cannot be found."""
-    name = f"{code}.md"
-    try:
-        packaged = resources.files("layerwise").joinpath("rule_docs").joinpath(name)
-        if packaged.is_file():
-            return packaged.read_text(encoding="utf-8")
-    except (OSError, ModuleNotFoundError, TypeError):
-        pass
-    try:
-        return (_SOURCE_TREE_DOCS / name).read_text(encoding="utf-8")
-    except OSError:
-        return None
-
+__all__ = ["rule_document", "why"]
 
 _SECTION = re.compile(r"^## (?P<title>.+)$", re.MULTILINE)
 

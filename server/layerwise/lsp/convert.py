@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..analysis.rule import Edit, Finding, Severity
+from ..analysis.ruledocs import doc_uri
 from ..syntax.source import Encoding, SourceText
 
 SOURCE = "layerwise"
@@ -48,7 +49,8 @@ def to_diagnostic(
         message=finding.message,
         severity=_SEVERITY[finding.severity],
         code=rule.code,
-        code_description=types.CodeDescription(href=rule.url),
+        # The installed document: it matches this version and opens offline.
+        code_description=types.CodeDescription(href=doc_uri(rule.code)),
         source=SOURCE,
         tags=[_TAGS[t] for t in rule.tags if t in _TAGS] or None,
         related_information=related or None,

@@ -16,7 +16,7 @@ from ..context import LintContext
 from ..dockerignore import IgnoreMatcher, IgnorePattern, find_dockerignore, load_dockerignore
 from ..facts import clean_path
 from ..paths import REMOTE, copy_sources, has_glob, whole_context_source
-from ..rule import FileChange, Fix, Rule, Severity, Violation
+from ..rule import FileChange, Fix, FixSafety, Rule, Severity, Violation
 from ..stages import reaches_image
 
 # -- LW401 missing-dockerignore --------------------------------------------------------
@@ -266,6 +266,7 @@ RULES = (
         category="context",
         check=_no_dockerignore,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW402",
@@ -275,6 +276,7 @@ RULES = (
         category="context",
         check=_dockerignore_essentials,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW403",

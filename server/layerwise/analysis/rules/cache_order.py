@@ -10,7 +10,7 @@ from ..context import LintContext
 from ..edits import block_start, line_indent
 from ..facts import clean_path
 from ..paths import copy_sources_dest, whole_context_source
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
 
 # ecosystem -> the manifest and lock files to copy before installing
 MANIFESTS = {
@@ -240,5 +240,6 @@ RULES = (
         category="cache",
         check=_source_before_install,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
 )

@@ -29,7 +29,7 @@ from ..paths import (
     path_segments,
     run_path,
 )
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
 from ..walk import line_number, shipped_indexes
 
 # -- LW301 secret-in-arg-env -----------------------------------------------------------
@@ -609,6 +609,7 @@ RULES = (
         check=_secret_names,
         aliases=("DL3064", "SecretsUsedInArgOrEnv"),
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW302",

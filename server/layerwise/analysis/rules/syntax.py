@@ -2,6 +2,7 @@
 
 The file must parse the way BuildKit parses it (LW001), and flag values, HEALTHCHECK
 options and ``${...}`` substitutions must be ones ``docker build`` accepts (LW002-LW004).
+Ignore comments must name rules and silence something (LW005, off by default).
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from ...syntax.model import Flag, Instruction, Span
 from ..context import LintContext
 from ..facts import clean_path
 from ..rule import Rule, Severity, Violation
+from ..suppression import UNUSED_SUPPRESSION
 from ..walk import all_instructions
+
+
+def _reported_by_the_engine(ctx: LintContext) -> Iterator[Violation]:
+    """LW005 needs to know what every pragma silenced: the engine reports it after the
+    other rules ran (``Suppressions.unneeded``)."""
+    return iter(())
 
 
 def _syntax_errors(ctx: LintContext) -> Iterator[Violation]:
@@ -240,5 +248,16 @@ RULES = (
         severity=Severity.ERROR,
         category="syntax",
         check=_unsupported_substitution,
+    ),
+    Rule(
+        code=UNUSED_SUPPRESSION,
+        name="unused-suppression",
+        summary="An ignore comment that names no rule or silences nothing",
+        severity=Severity.WARNING,
+        category="syntax",
+        check=_reported_by_the_engine,
+        fixable=True,
+        tags=("unnecessary",),
+        default_enabled=False,
     ),
 )

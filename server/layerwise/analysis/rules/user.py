@@ -30,7 +30,7 @@ from ..paths import (
     has_glob,
     run_path,
 )
-from ..rule import Edit, Fix, Related, Rule, Severity, Violation
+from ..rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
 from ..walk import line_number, run_targets, shipped_indexes
 
 # -- LW201 / LW202: the final stage's USER ---------------------------------------------
@@ -668,6 +668,7 @@ RULES = (
         category="user",
         check=_missing_user,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW202",
@@ -678,6 +679,7 @@ RULES = (
         check=_root_user,
         aliases=("DL3002",),
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW203",
@@ -687,6 +689,7 @@ RULES = (
         category="user",
         check=_copy_without_chown,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW204",
@@ -705,5 +708,6 @@ RULES = (
         check=_sudo,
         aliases=("DL3004",),
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
 )

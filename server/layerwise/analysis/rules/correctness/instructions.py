@@ -17,7 +17,7 @@ from ...context import LintContext
 from ...edits import line_indent
 from ...facts import variable_references
 from ...paths import is_absolute
-from ...rule import Edit, Fix, Related, Rule, Severity, Violation
+from ...rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
 from ...walk import all_instructions
 
 # -- LW901-LW908: instructions and stages ----------------------------------------------
@@ -447,5 +447,6 @@ RULES = (
         check=_env_self_reference,
         aliases=("DL3044",),
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
 )

@@ -14,7 +14,7 @@ from ....syntax.model import Instruction, Span, Token
 from ....syntax.shell import ShellCommand
 from ...context import LintContext
 from ...edits import block_start, line_indent, stage_shell_is_posix
-from ...rule import Edit, Fix, Rule, Severity, Violation
+from ...rule import Edit, Fix, FixSafety, Rule, Severity, Violation
 from ...shellfacts import Placed, placed_commands
 from ...walk import all_instructions
 
@@ -582,9 +582,9 @@ RULES = (
     Rule("LW924", "useless-cd", "A RUN that ends with cd, which has no effect", Severity.WARNING,
          "correctness", _useless_cd, aliases=("DL3003",)),
     Rule("LW925", "cd-instead-of-workdir", "A RUN that starts by changing directory with cd",
-         Severity.INFO, "correctness", _cd_instead_of_workdir, aliases=("DL3003",), fixable=True),
+         Severity.INFO, "correctness", _cd_instead_of_workdir, aliases=("DL3003",), fixable=True, fix_safety=FixSafety.UNSAFE),
     Rule("LW926", "missing-pipefail", "A pipe in RUN whose failures the shell ignores",
-         Severity.WARNING, "correctness", _missing_pipefail, aliases=("DL4006",), fixable=True),
+         Severity.WARNING, "correctness", _missing_pipefail, aliases=("DL4006",), fixable=True, fix_safety=FixSafety.UNSAFE),
     Rule("LW941", "useradd-high-uid-without-l", "useradd with a high UID and without -l",
          Severity.WARNING, "layers", _useradd_high_uid, aliases=("DL3046",), fixable=True),
     Rule("LW943", "relink-bin-sh", "RUN replaces /bin/sh with a symlink instead of using SHELL",

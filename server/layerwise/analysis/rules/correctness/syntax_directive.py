@@ -14,7 +14,7 @@ from ....syntax.model import Span, Stage
 from ...context import LintContext
 from ...edits import add_syntax_directive
 from ...facts import syntax_version
-from ...rule import Edit, Fix, Related, Rule, Severity, Violation
+from ...rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
 from ...walk import all_instructions
 
 # -- LW922 / LW923: BuildKit features and the syntax directive -------------------------
@@ -149,8 +149,9 @@ def _old_syntax(ctx: LintContext) -> Iterator[Violation]:
 RULES = (
     Rule("LW922", "missing-syntax-directive",
          "BuildKit-only syntax used without a '# syntax=' directive", Severity.INFO,
-         "buildkit", _missing_syntax, fixable=True, default_enabled=False),
+         "buildkit", _missing_syntax, fixable=True, fix_safety=FixSafety.UNSAFE,
+         default_enabled=False),
     Rule("LW923", "syntax-directive-too-old",
          "The '# syntax=' directive pins a frontend older than the features used", Severity.WARNING,
-         "buildkit", _old_syntax, fixable=True),
+         "buildkit", _old_syntax, fixable=True, fix_safety=FixSafety.UNSAFE),
 )  # fmt: skip

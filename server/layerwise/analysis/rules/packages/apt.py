@@ -16,7 +16,7 @@ from ...context import LintContext
 from ...edits import append_to_run, cache_mount_alternative, insert_after, merge_runs
 from ...images import has_tool
 from ...pkgmanagers import APT, PackageCommand, covers, family_commands, invocation, rm_paths
-from ...rule import Fix, Rule, Severity, Violation
+from ...rule import Fix, FixSafety, Rule, Severity, Violation
 from ...stages import stage_facts
 from ...walk import run_targets, shipped_runs
 
@@ -285,6 +285,7 @@ RULES = (
         check=_apt_recommends,
         aliases=("DL3015",),
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW605",
@@ -295,5 +296,6 @@ RULES = (
         check=_apt_lists,
         aliases=("DL3009",),
         fixable=True,
+        fix_safety=FixSafety.SOMETIMES,
     ),
 )

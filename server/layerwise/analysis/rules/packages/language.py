@@ -25,7 +25,7 @@ from ...context import LintContext
 from ...edits import append_to_run, cache_mount_alternative
 from ...facts import clean_path
 from ...paths import copy_sources, copy_sources_dest
-from ...rule import Edit, Fix, Rule, Severity, Violation
+from ...rule import Edit, Fix, FixSafety, Rule, Severity, Violation
 from ...shellfacts import placed_commands
 
 # -- RUN instructions and the tool invocations in them ------------------------------
@@ -1498,6 +1498,7 @@ RULES = (
         category="layers",
         check=_poetry_dev,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW634",
@@ -1507,6 +1508,7 @@ RULES = (
         category="layers",
         check=_uv_dev,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW635",
@@ -1516,6 +1518,7 @@ RULES = (
         category="layers",
         check=_uv_unlocked,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW640",
@@ -1525,6 +1528,7 @@ RULES = (
         category="layers",
         check=_npm_ci,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW641",
@@ -1534,6 +1538,7 @@ RULES = (
         category="layers",
         check=_npm_production_flag,
         fixable=True,
+        fix_safety=FixSafety.SOMETIMES,
         tags=("deprecated",),
     ),
     Rule(
@@ -1544,6 +1549,7 @@ RULES = (
         category="layers",
         check=_npm_dev_dependencies,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW643",
@@ -1572,6 +1578,7 @@ RULES = (
         category="layers",
         check=_yarn_frozen_lockfile,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW646",
@@ -1582,6 +1589,7 @@ RULES = (
         check=_yarn_cache,
         aliases=("DL3060",),
         fixable=True,
+        fix_safety=FixSafety.SOMETIMES,
     ),
     Rule(
         code="LW647",
@@ -1591,6 +1599,7 @@ RULES = (
         category="layers",
         check=_pnpm_frozen_lockfile,
         fixable=True,
+        fix_safety=FixSafety.UNSAFE,
     ),
     Rule(
         code="LW650",

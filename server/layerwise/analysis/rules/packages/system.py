@@ -28,7 +28,7 @@ from ...pkgmanagers import APT as _APT
 from ...pkgmanagers import DNF as _DNF
 from ...pkgmanagers import RPM as _RPM
 from ...pkgmanagers import PackageCommand, covers, invocation, package_commands, rm_paths
-from ...rule import Edit, Fix, Related, Rule, Severity, Violation
+from ...rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
 from ...walk import line_number, run_targets, shipped_runs
 from .apt import apt_subcommand, config_before
 
@@ -975,6 +975,7 @@ RULES = (
         category="layers",
         check=_cleanup_in_later_layer,
         fixable=True,
+        fix_safety=FixSafety.SOMETIMES,
     ),
     Rule(
         code="LW607",
@@ -985,6 +986,7 @@ RULES = (
         check=_apt_not_apt_get,
         aliases=("DL3027",),
         fixable=True,
+        fix_safety=FixSafety.SOMETIMES,
     ),
     Rule(
         code="LW608",
@@ -1013,6 +1015,7 @@ RULES = (
         check=_apk_no_cache,
         aliases=("DL3019",),
         fixable=True,
+        fix_safety=FixSafety.SOMETIMES,
     ),
     Rule(
         code="LW611",
