@@ -145,6 +145,16 @@ def _fail_rank(level: str | None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     output.check_options(args)
+    if args.watch:
+        from .watch import watch
+
+        if args.show_settings is not None or args.show_files:
+            raise UsageError("--watch cannot be combined with --show-settings or --show-files")
+        return watch(lambda: _check_once(args), args.paths)
+    return _check_once(args)
+
+
+def _check_once(args: argparse.Namespace) -> int:
     setup = _Setup(args)
     if args.show_settings is not None:
         return setup.show_settings(args.show_settings)
@@ -324,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--target",
         help="the stage being built (as docker build --target): final-stage rules check it",
+    )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a file under the given paths changes (Ctrl-C stops)",
     )
     check.set_defaults(func=_check)
 
