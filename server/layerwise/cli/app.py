@@ -7,7 +7,7 @@ import dataclasses
 import difflib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..analysis import (
@@ -22,14 +22,11 @@ from ..analysis.config import Config
 from ..analysis.configfiles import ConfigLoader, read_config_file
 from ..analysis.rule import FileChange, Fix
 from ..syntax.source import SourceText
-from .discovery import UsageError, discover, project_root
+from .discovery import UsageError, project_root
+from .inputs import check_target, encode, iter_inputs, read_text
+from .streams import display, json_ascii_only, protect_std_streams, write_document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def read_text(path: Path) -> str:
-    # Bytes in, bytes out: line endings and undecodable bytes survive a fix unchanged.
-    return path.read_bytes().decode("utf-8", errors="surrogateescape")
 
 
 def _selectors(values: list[str] | None) -> tuple[str, ...]:
@@ -68,7 +65,7 @@ class _Setup:
         for error in errors:
             if error not in self.config_errors:
                 self.config_errors.append(error)
-                print(f"layerwise: config: {error}", file=sys.stderr)
+                print(f"layerwise: config: {display(error)}", file=sys.stderr)
 
     def for_path(self, path: Path | None) -> tuple[Config, FileSystemProject | None]:
         project = FileSystemProject(project_root(path)) if path is not None else None
@@ -82,21 +79,6 @@ class _Setup:
         else:
             base = Config()
         return base.merged(self.cli), project
-
-
-def _inputs(args: argparse.Namespace) -> Iterator[tuple[str, str, Path | None]]:
-    """(display name, text, path for context lookups) per input."""
-    paths = args.paths or ["."]
-    for raw in paths:
-        if raw == "-":
-            name = args.stdin_filename or "-"
-            yield name, sys.stdin.read(), Path(args.stdin_filename) if args.stdin_filename else None
-            continue
-        for path in discover([raw]):
-            try:
-                yield str(path), read_text(path), path
-            except OSError as exc:
-                raise UsageError(f"{path}: {exc.strerror or exc}") from exc
 
 
 def finding_json(name: str, source: SourceText, finding: Finding) -> dict[str, object]:
@@ -135,23 +117,34 @@ def _check(args: argparse.Namespace) -> int:
     setup = _Setup(args)
     records: list[dict[str, object]] = []
     failing = False
-    for name, text, path in _inputs(args):
+    # `check --fix -` writes the fixed text to stdout, so the findings go to stderr.
+    out = sys.stderr if args.fix and "-" in args.paths else sys.stdout
+    for item in iter_inputs(args.paths, args.stdin_filename):
+        name, text, path = item.name, item.text, item.path
         config, project = setup.for_path(path)
         options = config.lint_options(path)
         if args.target:
             options = dataclasses.replace(options, target=args.target)
         fail_rank = _fail_rank(config.fail_level)
-        if args.fix and path is not None and name != "-":
+        if args.fix:
             fixed = fix_text(
                 text, options=options, path=path, project=project, unsafe=bool(config.unsafe_fixes)
             )
-            if fixed.text != text:
-                path.write_bytes(fixed.text.encode("utf-8", errors="surrogateescape"))
-                text = fixed.text
-            _apply_file_changes(fixed.files, diff=False)
+            if item.stdin:
+                write_document(fixed.text)
+            elif fixed.text != text and path is not None:
+                path.write_bytes(encode(fixed.text))
+            text = fixed.text
+            if not item.stdin:
+                _apply_file_changes(fixed.files, diff=False)
         result = lint_text(text, options=options, path=path, project=project)
+        if args.target:
+            check_target(result.doc, name, args.target)
         for rule, error in result.failures:
-            print(f"{name}: rule {rule.code} failed and was skipped: {error}", file=sys.stderr)
+            print(
+                display(f"{name}: rule {rule.code} failed and was skipped: {error}"),
+                file=sys.stderr,
+            )
         source = result.doc.source
         for finding in result.findings:
             failing = failing or finding.severity.rank >= fail_rank
@@ -161,12 +154,15 @@ def _check(args: argparse.Namespace) -> int:
                 line, column = source.position(finding.span.start)
                 mark = " [*]" if finding.fix is not None else ""
                 print(
-                    f"{name}:{line + 1}:{column + 1}: {finding.severity.value} "
-                    f"{finding.rule.code} {finding.message}{mark}"
+                    display(
+                        f"{name}:{line + 1}:{column + 1}: {finding.severity.value} "
+                        f"{finding.rule.code} {finding.message}{mark}"
+                    ),
+                    file=out,
                 )
     if args.format == "json":
-        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        json.dump(records, out, indent=2, ensure_ascii=json_ascii_only(out))
+        out.write("\n")
     if setup.config_errors:
         return EXIT_USAGE
     return EXIT_FINDINGS if failing else EXIT_OK
@@ -190,14 +186,15 @@ def _apply_file_changes(changes: list[FileChange], diff: bool) -> None:
                 )
             )
         else:
-            change.path.write_bytes(after.encode("utf-8", errors="surrogateescape"))
+            change.path.write_bytes(encode(after))
 
 
 def _fix(args: argparse.Namespace) -> int:
     setup = _Setup(args)
     changed = 0
     total = 0
-    for name, text, path in _inputs(args):
+    for item in iter_inputs(args.paths, args.stdin_filename):
+        name, text, path = item.name, item.text, item.path
         config, project = setup.for_path(path)
         result = fix_text(
             text,
@@ -207,8 +204,8 @@ def _fix(args: argparse.Namespace) -> int:
             unsafe=bool(config.unsafe_fixes),
         )
         if result.text == text and not result.files:
-            if name == "-" and not args.diff:
-                sys.stdout.write(text)
+            if item.stdin and not args.diff:
+                write_document(text)
             continue
         changed += 1
         total += len(result.applied)
@@ -221,10 +218,11 @@ def _fix(args: argparse.Namespace) -> int:
                     tofile=f"b/{name}",
                 )
             )
-        elif path is None or name == "-":
-            sys.stdout.write(result.text)
-        elif result.text != text:
-            path.write_bytes(result.text.encode("utf-8", errors="surrogateescape"))
+        elif item.stdin:
+            write_document(result.text)
+            continue  # other files (a .dockerignore) are changed only for files on disk
+        elif result.text != text and path is not None:
+            path.write_bytes(encode(result.text))
         _apply_file_changes(result.files, args.diff)
     verb = "Would fix" if args.diff else "Fixed"
     print(f"{verb} {total} finding(s) in {changed} file(s)", file=sys.stderr)
@@ -339,16 +337,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
+    if args.command != "serve":  # the language server owns stdio
+        protect_std_streams()
     try:
         return int(args.func(args))
     except UsageError as exc:
-        print(f"layerwise: error: {exc}", file=sys.stderr)
+        print(f"layerwise: error: {display(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into `head` and friends
-        sys.stderr.close()
-        return EXIT_OK
 
 
 if __name__ == "__main__":
