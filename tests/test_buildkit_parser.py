@@ -4,12 +4,13 @@ heredocs and ONBUILD triggers, on every corpus file and on generated Dockerfiles
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dockerfile as buildkit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus_dir
 from layerwise.syntax import Instruction, parse
 
 
@@ -78,10 +79,7 @@ def compare(text: str) -> list[str]:
     return problems
 
 
-def test_agrees_with_buildkit_on_the_corpus() -> None:
-    corpus = corpus_dir()
-    if corpus is None:
-        pytest.skip("LAYERWISE_NO_CORPUS=1: the shared corpus is not there")
+def test_agrees_with_buildkit_on_the_corpus(corpus: Path) -> None:
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
     disagreements = {}
     for path in files:

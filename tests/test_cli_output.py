@@ -579,7 +579,7 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert code == 2 and err.startswith("layerwise: error: ") and len(err.splitlines()) == 1
 
 
-def test_bytes_that_are_not_utf8_become_replacement_characters(
+def test_bytes_that_are_not_utf8_are_replaced_in_json_and_escaped_in_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     path = tmp_path / "Dockerfile"
@@ -588,4 +588,4 @@ def test_bytes_that_are_not_utf8_become_replacement_characters(
     (record,) = json.loads(out)
     assert "'no\ufffdpe'" in record["message"]
     _, out, _ = run(["check", "-q", "--select", "LW905", str(path)], capsys)
-    assert "'no\ufffdpe'" in out
+    assert "'no\\xffpe'" in out

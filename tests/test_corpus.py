@@ -1,8 +1,8 @@
 """Every real-world Dockerfile in the shared corpus parses, lints and fixes without errors.
 
-The corpus lives outside the project (licences vary): ``../shared/corpus/dev``.
-Set LAYERWISE_CORPUS to use another copy, or LAYERWISE_NO_CORPUS=1 to leave them
-out where no copy is available.
+The corpus lives outside the project (licences vary): ``../shared/corpus/dev``, or
+LAYERWISE_CORPUS. Without it these tests are skipped (failed with
+LAYERWISE_REQUIRE_CORPUS=1), see conftest.py.
 """
 
 from __future__ import annotations
@@ -11,28 +11,23 @@ from pathlib import Path
 
 import dockerfile as buildkit
 
-from conftest import corpus_dir
+from conftest import corpus_files
 from layerwise.analysis import fix_text, lint_text
 from layerwise.syntax import parse
 from test_shell import careful_split
 
-CORPUS = corpus_dir()
-FILES: list[Path] = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS else []
+FILES: list[Path] = corpus_files()
 
 
 def _read(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="surrogateescape")
 
 
-def test_corpus_is_present() -> None:
-    if CORPUS is None:
-        return  # explicitly opted out with LAYERWISE_NO_CORPUS=1
-    assert len(FILES) > 500, (
-        f"expected the shared corpus at {CORPUS}; set LAYERWISE_NO_CORPUS=1 to run without it"
-    )
+def test_corpus_is_present(corpus: Path) -> None:
+    assert len(FILES) > 500, f"expected the whole shared corpus at {corpus}"
 
 
-def test_every_file_lints_without_rule_failures() -> None:
+def test_every_file_lints_without_rule_failures(corpus: Path) -> None:
     failures = []
     for path in FILES:
         result = lint_text(_read(path))
@@ -43,7 +38,7 @@ def test_every_file_lints_without_rule_failures() -> None:
     assert failures == []
 
 
-def test_fix_all_keeps_files_valid_and_is_idempotent() -> None:
+def test_fix_all_keeps_files_valid_and_is_idempotent(corpus: Path) -> None:
     problems = []
     for path in FILES:
         text = _read(path)
@@ -77,7 +72,7 @@ def _buildkit_accepts(text: str) -> bool:
     return True
 
 
-def test_shell_fast_path_agrees_with_the_careful_scanner() -> None:
+def test_shell_fast_path_agrees_with_the_careful_scanner(corpus: Path) -> None:
     """Every RUN of the corpus splits the same with and without the one-regex fast path."""
     for path in FILES:
         for ins in parse(_read(path)).instructions:

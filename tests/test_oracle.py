@@ -11,8 +11,8 @@ named predicate below; the set of classified disagreements must be exactly
 ``KNOWN_EXCEPTIONS``, so any new disagreement (or a known one disappearing) fails.
 
 The corpus is ``../shared/corpus/dev`` next to the project (``LAYERWISE_CORPUS``
-overrides it, see conftest.py). If it is missing, ``test_corpus_is_present`` fails;
-with ``LAYERWISE_NO_CORPUS=1`` this module collects no tests at all.
+overrides it, see conftest.py). If it is missing, the corpus tests are skipped with the
+reason (failed with ``LAYERWISE_REQUIRE_CORPUS=1``).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from pathlib import Path
 import pytest
 from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
-from conftest import corpus_dir
+from conftest import corpus_files, corpus_location
 from layerwise.syntax import Dockerfile, Instruction, parse
 
-CORPUS = corpus_dir()
+ROOT: Path = corpus_location()
+FILES: list[Path] = corpus_files()
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,7 @@ def _lines(text: str) -> list[str]:
 
 @functools.cache
 def compare(path: Path) -> Comparison:
-    assert CORPUS is not None
-    name = path.relative_to(CORPUS).as_posix()
+    name = path.relative_to(ROOT).as_posix()
     data = path.read_bytes()
     text = data.decode("utf-8")
     df = parse(text)
@@ -169,64 +169,66 @@ def compare(path: Path) -> Comparison:
 
 # -- tests -----------------------------------------------------------------------------
 
-if CORPUS is not None:  # LAYERWISE_NO_CORPUS=1: nothing in this module is collected
-    ROOT: Path = CORPUS
-    FILES: list[Path] = sorted(p for p in ROOT.rglob("*") if p.is_file()) if ROOT.is_dir() else []
+#: One case per corpus file; without the corpus a single case that the ``corpus`` fixture
+#: skips (or fails, with LAYERWISE_REQUIRE_CORPUS=1), so the absence is reported.
+CASES = [pytest.param(p, id=p.relative_to(ROOT).as_posix()) for p in FILES] or [
+    pytest.param(None, id="no-corpus")
+]
 
-    def test_corpus_is_present() -> None:
-        assert ROOT.is_dir() and FILES, (
-            f"the shared corpus is missing at {ROOT}: the differential test against "
-            "dockerfile-parse needs it. Point LAYERWISE_CORPUS at a copy, or set "
-            "LAYERWISE_NO_CORPUS=1 to leave these tests out."
-        )
 
-    def test_predicates_accept_only_their_case() -> None:
-        """The exception predicate must not swallow ordinary disagreements."""
-        text = "FROM a\nCOPY C:\\\\x\\\\ C:\\\\y\\\\\n\nRUN b\n"
-        df = parse(text)
-        lines = _lines(text)
-        ours = ours_entries(df)[1]
-        good = Entry("COPY", 1, 2, ours.value[:-1])
-        assert escaped_escape_at_line_end(df, lines, ours, good)
-        assert not escaped_escape_at_line_end(df, lines, ours, Entry("COPY", 1, 2, "other"))
-        assert not escaped_escape_at_line_end(df, lines, ours, Entry("COPY", 1, 1, ours.value))
-        assert not escaped_escape_at_line_end(df, lines, ours, None)
-        assert not escaped_escape_at_line_end(df, lines, None, good)
-        plain = parse("FROM a\nCOPY x y\n\n")
-        mine = ours_entries(plain)[1]
-        assert not escaped_escape_at_line_end(
-            plain, _lines(plain.text), mine, Entry("COPY", 1, 2, mine.value)
-        )
+def test_corpus_is_present(corpus: Path) -> None:
+    assert FILES, f"the shared corpus at {corpus} holds no files"
 
-    if FILES:
 
-        @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
-        def test_agrees_with_dockerfile_parse(path: Path) -> None:
-            result = compare(path)
-            report = "\n".join(d.describe() for d in result.unexplained)
-            assert not result.unexplained, f"disagreements with dockerfile-parse:\n{report}"
-            name = path.relative_to(ROOT).as_posix()
-            expected = {e for e in KNOWN_EXCEPTIONS if e[0] == name}
-            assert result.explained == expected
+def test_predicates_accept_only_their_case() -> None:
+    """The exception predicate must not swallow ordinary disagreements."""
+    text = "FROM a\nCOPY C:\\\\x\\\\ C:\\\\y\\\\\n\nRUN b\n"
+    df = parse(text)
+    lines = _lines(text)
+    ours = ours_entries(df)[1]
+    good = Entry("COPY", 1, 2, ours.value[:-1])
+    assert escaped_escape_at_line_end(df, lines, ours, good)
+    assert not escaped_escape_at_line_end(df, lines, ours, Entry("COPY", 1, 2, "other"))
+    assert not escaped_escape_at_line_end(df, lines, ours, Entry("COPY", 1, 1, ours.value))
+    assert not escaped_escape_at_line_end(df, lines, ours, None)
+    assert not escaped_escape_at_line_end(df, lines, None, good)
+    plain = parse("FROM a\nCOPY x y\n\n")
+    mine = ours_entries(plain)[1]
+    assert not escaped_escape_at_line_end(
+        plain, _lines(plain.text), mine, Entry("COPY", 1, 2, mine.value)
+    )
 
-        def test_known_exceptions_are_exactly_what_occurs() -> None:
-            occurred: set[tuple[str, int, str]] = set()
-            unexplained: list[str] = []
-            for path in FILES:
-                result = compare(path)
-                occurred |= result.explained
-                unexplained += [d.describe() for d in result.unexplained]
-            assert unexplained == [], "\n".join(unexplained)
-            assert occurred == KNOWN_EXCEPTIONS, {
-                "new": sorted(occurred - KNOWN_EXCEPTIONS),
-                "gone": sorted(KNOWN_EXCEPTIONS - occurred),
-            }
 
-        def test_most_of_the_corpus_is_compared() -> None:
-            results = [(path, compare(path)) for path in FILES]
-            skipped = [path for path, r in results if r.skipped_for_heredocs]
-            # Only files that really contain a heredoc marker are left out.
-            assert all("<<" in path.read_text(encoding="utf-8") for path in skipped)
-            compared = [r for _, r in results if not r.skipped_for_heredocs]
-            assert len(compared) >= 0.9 * len(FILES)
-            assert sum(r.instructions for r in compared) > 1000
+@pytest.mark.parametrize("path", CASES)
+def test_agrees_with_dockerfile_parse(corpus: Path, path: Path | None) -> None:
+    assert path is not None
+    result = compare(path)
+    report = "\n".join(d.describe() for d in result.unexplained)
+    assert not result.unexplained, f"disagreements with dockerfile-parse:\n{report}"
+    name = path.relative_to(corpus).as_posix()
+    expected = {e for e in KNOWN_EXCEPTIONS if e[0] == name}
+    assert result.explained == expected
+
+
+def test_known_exceptions_are_exactly_what_occurs(corpus: Path) -> None:
+    occurred: set[tuple[str, int, str]] = set()
+    unexplained: list[str] = []
+    for path in FILES:
+        result = compare(path)
+        occurred |= result.explained
+        unexplained += [d.describe() for d in result.unexplained]
+    assert unexplained == [], "\n".join(unexplained)
+    assert occurred == KNOWN_EXCEPTIONS, {
+        "new": sorted(occurred - KNOWN_EXCEPTIONS),
+        "gone": sorted(KNOWN_EXCEPTIONS - occurred),
+    }
+
+
+def test_most_of_the_corpus_is_compared(corpus: Path) -> None:
+    results = [(path, compare(path)) for path in FILES]
+    skipped = [path for path, r in results if r.skipped_for_heredocs]
+    # Only files that really contain a heredoc marker are left out.
+    assert all("<<" in path.read_text(encoding="utf-8") for path in skipped)
+    compared = [r for _, r in results if not r.skipped_for_heredocs]
+    assert len(compared) >= 0.9 * len(FILES)
+    assert sum(r.instructions for r in compared) > 1000

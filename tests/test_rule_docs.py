@@ -26,6 +26,7 @@ from layerwise.analysis import (
 )
 from layerwise.analysis.configfiles import read_config_file
 from layerwise.analysis.rule import FixSafety
+from layerwise.cli.inputs import decode
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 README = RULES_DIR / "README.md"
@@ -39,6 +40,11 @@ _ROW = re.compile(r"^\| (?P<cells>.+) \|$")
 _FENCE_OPEN = re.compile(r"^```(?P<info>[a-z]+)$")
 _TABLE_HEADER = "| Severity | Category | Fix | Aliases |"
 _TABLE_RULE = "|---|---|---|---|"
+
+#: Bad examples that stand for bytes a UTF-8 document cannot hold: the test saves the
+#: example in this encoding and lints what the command line reads from that file. The
+#: document's Bad section must name the encoding.
+BAD_EXAMPLE_ENCODING = {"LW006": "Latin-1"}
 
 
 @dataclass
@@ -179,7 +185,8 @@ def _workspace(
     # would send (a folder holding only the Dockerfile has nothing to ignore).
     (tmp_path / ".git").mkdir(exist_ok=True)
     path = tmp_path / "Dockerfile"
-    path.write_text(dockerfile, encoding="utf-8", newline="")
+    # surrogateescape: bytes that are not UTF-8 (see BAD_EXAMPLE_ENCODING) are written as such.
+    path.write_text(dockerfile, encoding="utf-8", errors="surrogateescape", newline="")
     if package_json is not None:  # a ```json block: the project's package.json
         (tmp_path / "package.json").write_text(package_json, encoding="utf-8", newline="")
     if dockerignore is not None:
@@ -307,7 +314,14 @@ def test_sections(code: str) -> None:
 @pytest.mark.parametrize("code", CODES)
 def test_bad_example_is_reported(code: str, tmp_path: Path) -> None:
     section = load(code).sections["Bad"]
-    findings = lint_example(code, tmp_path, section.only("dockerfile").text, **_extras(section))
+    text = section.only("dockerfile").text
+    encoding = BAD_EXAMPLE_ENCODING.get(code)
+    if encoding is not None:
+        assert encoding in " ".join(section.prose), f"{code}: say the Bad example is {encoding}"
+        # What cli/inputs.py makes of the file saved in that encoding.
+        text = decode(text.encode(encoding))
+        assert text != section.only("dockerfile").text
+    findings = lint_example(code, tmp_path, text, **_extras(section))
     assert findings, f"{code} does not report its Bad example"
 
 

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 import difflib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..analysis import (
@@ -21,15 +21,12 @@ from ..analysis.configfiles import ConfigLoader, read_config_file
 from ..analysis.rule import FileChange
 from . import output, ruleinfo
 from .discovery import Finder, UsageError, project_root
+from .inputs import check_target, encode, iter_inputs, read_text
 from .report import Record, RunFacts
 from .settings import describe_settings
+from .streams import display, protect_std_streams, write_document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_NO_FILES = 0, 1, 2, 3
-
-
-def read_text(path: Path) -> str:
-    # Bytes in, bytes out: line endings and undecodable bytes survive a fix unchanged.
-    return path.read_bytes().decode("utf-8", errors="surrogateescape")
 
 
 def _selectors(values: list[str] | None) -> tuple[str, ...]:
@@ -68,7 +65,7 @@ class _Setup:
         for error in errors:
             if error not in self.config_errors:
                 self.config_errors.append(error)
-                print(f"layerwise: config: {error}", file=sys.stderr)
+                print(f"layerwise: config: {display(error)}", file=sys.stderr)
 
     def for_path(self, path: Path | None) -> tuple[Config, FileSystemProject | None]:
         project = FileSystemProject(project_root(path)) if path is not None else None
@@ -121,22 +118,6 @@ def _find(args: argparse.Namespace, setup: _Setup) -> list[str | Path] | int:
     return found
 
 
-def _inputs(
-    args: argparse.Namespace, found: list[str | Path]
-) -> Iterator[tuple[str, str, Path | None]]:
-    """(display name, text, path for context lookups) per input."""
-    for item in found:
-        if item == "-":
-            name = args.stdin_filename or "-"
-            yield name, sys.stdin.read(), Path(args.stdin_filename) if args.stdin_filename else None
-            continue
-        path = Path(item)
-        try:
-            yield str(path), read_text(path), path
-        except OSError as exc:
-            raise UsageError(f"{path}: {exc.strerror or exc}") from exc
-
-
 def _fail_rank(level: str | None) -> int:
     if level == "none":
         return 99
@@ -164,7 +145,8 @@ def _check_once(args: argparse.Namespace) -> int:
     records: list[Record] = []
     facts = RunFacts(version=_version(), fixed=0 if args.fix else None)
     failing = False
-    for name, text, path in _inputs(args, found):
+    for item in iter_inputs(found, args.stdin_filename):
+        name, text, path = item.name, item.text, item.path
         config, project = setup.for_path(path)
         options = config.lint_options(path)
         if args.target:
@@ -172,24 +154,34 @@ def _check_once(args: argparse.Namespace) -> int:
         fail_rank = _fail_rank(config.fail_level)
         facts.files.append(name)
         facts.unsafe_fixes = facts.unsafe_fixes or bool(config.unsafe_fixes)
-        if args.fix and path is not None and name != "-":
+        if args.fix:
             fixed = fix_text(
                 text, options=options, path=path, project=project, unsafe=bool(config.unsafe_fixes)
             )
-            if fixed.text != text:
-                path.write_bytes(fixed.text.encode("utf-8", errors="surrogateescape"))
-                text = fixed.text
-            _apply_file_changes(fixed.files, diff=False)
+            if item.stdin:  # the fixed text goes to stdout, the report to stderr
+                write_document(fixed.text)
+            elif fixed.text != text and path is not None:
+                path.write_bytes(encode(fixed.text))
+            text = fixed.text
+            if not item.stdin:
+                _apply_file_changes(fixed.files, diff=False)
             if fixed.applied:
                 facts.fixed = (facts.fixed or 0) + len(fixed.applied)
                 facts.fixed_files += 1
         result = lint_text(text, options=options, path=path, project=project)
+        if args.target:
+            check_target(result.doc, name, args.target)
         for rule, error in result.failures:
-            print(f"{name}: rule {rule.code} failed and was skipped: {error}", file=sys.stderr)
+            print(
+                display(f"{name}: rule {rule.code} failed and was skipped: {error}"),
+                file=sys.stderr,
+            )
         for finding in result.findings:
             failing = failing or finding.severity.rank >= fail_rank
             records.append(Record(name, result.doc.source, finding))
-    output.write_check_report(records, facts, args)
+    # `check --fix -` wrote the fixed text to stdout, so the report goes to stderr.
+    fixed_stdin = args.fix and "-" in found
+    output.write_check_report(records, facts, args, stream=sys.stderr if fixed_stdin else None)
     if setup.config_errors:
         return EXIT_USAGE
     if args.exit_non_zero_on_fix and facts.fixed_files:
@@ -215,7 +207,7 @@ def _apply_file_changes(changes: list[FileChange], diff: bool) -> None:
                 )
             )
         else:
-            change.path.write_bytes(after.encode("utf-8", errors="surrogateescape"))
+            change.path.write_bytes(encode(after))
 
 
 def _fix(args: argparse.Namespace) -> int:
@@ -228,7 +220,8 @@ def _fix(args: argparse.Namespace) -> int:
     changed = 0
     total = 0
     remaining = 0
-    for name, text, path in _inputs(args, found):
+    for item in iter_inputs(found, args.stdin_filename):
+        name, text, path = item.name, item.text, item.path
         config, project = setup.for_path(path)
         options = config.lint_options(path)
         result = fix_text(
@@ -239,8 +232,8 @@ def _fix(args: argparse.Namespace) -> int:
                 lint_text(result.text, options=options, path=path, project=project).findings
             )
         if result.text == text and not result.files:
-            if name == "-" and not args.diff:
-                sys.stdout.write(text)
+            if item.stdin and not args.diff:
+                write_document(text)
             continue
         changed += 1
         total += len(result.applied)
@@ -253,10 +246,11 @@ def _fix(args: argparse.Namespace) -> int:
                     tofile=f"b/{name}",
                 )
             )
-        elif path is None or name == "-":
-            sys.stdout.write(result.text)
-        elif result.text != text:
-            path.write_bytes(result.text.encode("utf-8", errors="surrogateescape"))
+        elif item.stdin:
+            write_document(result.text)
+            continue  # other files (a .dockerignore) are changed only for files on disk
+        elif result.text != text and path is not None:
+            path.write_bytes(encode(result.text))
         _apply_file_changes(result.files, args.diff)
     output.report_fixes(total, changed, remaining, dry=args.diff, quiet=args.quiet)
     if setup.config_errors:
@@ -368,16 +362,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
+    if args.command != "serve":  # the language server owns stdio
+        protect_std_streams()
     try:
         return int(args.func(args))
     except UsageError as exc:
-        print(f"layerwise: error: {exc}", file=sys.stderr)
+        print(f"layerwise: error: {display(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into `head` and friends
-        sys.stderr.close()
-        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -102,12 +102,17 @@ def _printable(text: str) -> str:
 
 
 def write_check_report(
-    records: Sequence[Record], facts: RunFacts, args: argparse.Namespace
+    records: Sequence[Record],
+    facts: RunFacts,
+    args: argparse.Namespace,
+    stream: TextIO | None = None,
 ) -> None:
+    """The report to ``-o``'s file or ``stream`` (stdout), the summary after it."""
+    out = stream if stream is not None else sys.stdout
     fmt = _format(args)
     human = fmt in HUMAN_FORMATS
     to_file = args.output_file is not None
-    facts.color = not to_file and human and use_color(sys.stdout)
+    facts.color = not to_file and human and use_color(out)
     if args.statistics:
         rows = rule_counts(records)
         report = statistics(rows, facts) if human else statistics_json(rows, facts)
@@ -126,16 +131,31 @@ def write_check_report(
             path.write_text(_printable(report), encoding="utf-8", newline="")
         except OSError as exc:
             raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+    elif human:
+        out.write(_printable(report))
     else:
-        sys.stdout.write(_printable(report))
+        _write_utf8(out, _printable(report))
     if args.quiet or not status:
         return
     if human or to_file:
         if report and not to_file and fmt != "text":
-            sys.stdout.write("\n")  # full and grouped end with a block, not a line
-        sys.stdout.write(_printable("\n".join(status)) + "\n")
+            out.write("\n")  # full and grouped end with a block, not a line
+        out.write(_printable("\n".join(status)) + "\n")
     else:
         print(_printable("\n".join(status)), file=sys.stderr)
+
+
+def _write_utf8(out: TextIO, report: str) -> None:
+    """Machine-readable reports (JSON, SARIF, XML) are UTF-8 whatever the locale says:
+    the formats define it, and a terminal's encoding must not turn characters into
+    escapes that break them."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a text stream put in place of stdout (tests, embedding)
+        out.write(report)
+        return
+    out.flush()
+    buffer.write(report.encode("utf-8"))
+    buffer.flush()
 
 
 def report_fixes(fixed: int, files: int, remaining: int, *, dry: bool, quiet: bool) -> None:

@@ -3,6 +3,7 @@
 The file must parse the way BuildKit parses it (LW001), and flag values, HEALTHCHECK
 options and ``${...}`` substitutions must be ones ``docker build`` accepts (LW002-LW004).
 Ignore comments must name rules and silence something (LW005, off by default).
+The file must be UTF-8 (LW006).
 """
 
 from __future__ import annotations
@@ -216,6 +217,38 @@ def _unsupported_substitution(ctx: LintContext) -> Iterator[Violation]:
             )
 
 
+# Files are decoded as UTF-8 with Python's "surrogateescape" handler (cli/inputs.py): each
+# byte that is not part of valid UTF-8 becomes the lone surrogate U+DC80..U+DCFF, so it
+# is written back unchanged by a fix. Those code points are what LW006 looks for.
+_UNDECODABLE = re.compile("[\udc80-\udcff]+")
+_UTF16_BOMS = (("\udcff\udcfe", "UTF-16 little-endian"), ("\udcfe\udcff", "UTF-16 big-endian"))
+
+
+def _invalid_encoding(ctx: LintContext) -> Iterator[Violation]:
+    text = ctx.doc.text
+    kind = next((kind for bom, kind in _UTF16_BOMS if text.startswith(bom)), None)
+    if kind is not None:
+        yield Violation(
+            Span(0, 2),
+            f"the file is {kind} (it starts with that byte order mark); docker build reads "
+            "Dockerfiles as UTF-8 and cannot parse it: save it as UTF-8",
+        )
+        return
+    line_start = -1
+    for match in _UNDECODABLE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start == line_start:
+            continue  # one finding per line
+        line_start = start
+        shown = " ".join(f"0x{ord(ch) - 0xDC00:02X}" for ch in match.group()[:4])
+        more = " ..." if len(match.group()) > 4 else ""
+        yield Violation(
+            Span(match.start(), match.end()),
+            f"bytes that are not UTF-8 ({shown}{more}): BuildKit reads Dockerfiles as UTF-8 "
+            "and image metadata shows such bytes as U+FFFD; save the file as UTF-8",
+        )
+
+
 RULES = (
     Rule(
         code="LW001",
@@ -259,5 +292,13 @@ RULES = (
         fixable=True,
         tags=("unnecessary",),
         default_enabled=False,
+    ),
+    Rule(
+        code="LW006",
+        name="invalid-encoding",
+        summary="The file is not valid UTF-8",
+        severity=Severity.WARNING,
+        category="syntax",
+        check=_invalid_encoding,
     ),
 )

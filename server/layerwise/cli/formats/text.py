@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ...analysis import Finding, Severity
 from ..report import Record, RuleCount, RunFacts, by_file, marker, start
+from ..streams import display
 
 TAB_WIDTH = 4
 #: The code frame of a finding spanning more lines shows this many, then a ``...`` line.
@@ -49,14 +50,14 @@ def _headline(paint: Painter, finding: Finding) -> str:
     """``severity CODE message [*]``"""
     mark = marker(finding)
     return (
-        f"{paint.severity(finding.severity)} {paint(finding.rule.code, _BOLD)} {finding.message}"
-        + (f" {paint(mark, _MARK_COLOR)}" if mark else "")
+        f"{paint.severity(finding.severity)} {paint(finding.rule.code, _BOLD)} "
+        f"{display(finding.message)}" + (f" {paint(mark, _MARK_COLOR)}" if mark else "")
     )
 
 
 def _location(paint: Painter, record: Record) -> str:
     pos = start(record)
-    return f"{paint(record.path, _BOLD)}:{pos.line}:{pos.column}:"
+    return f"{paint(display(record.path), _BOLD)}:{pos.line}:{pos.column}:"
 
 
 def text(records: Sequence[Record], facts: RunFacts) -> str:
@@ -76,14 +77,14 @@ def grouped(records: Sequence[Record], facts: RunFacts) -> str:
         place_width = max(map(len, places))
         severity_width = max(len(r.finding.severity.value) for r in group)
         code_width = max(len(r.finding.rule.code) for r in group)
-        lines = [paint(path, _BOLD) + ":"]
+        lines = [paint(display(path), _BOLD) + ":"]
         for place, record in zip(places, group, strict=True):
             finding = record.finding
             mark = marker(finding)
             lines.append(
                 f"  {place.ljust(place_width)}  "
                 + paint.severity(finding.severity, finding.severity.value.ljust(severity_width))
-                + f"  {paint(finding.rule.code.ljust(code_width), _BOLD)}  {finding.message}"
+                + f"  {paint(finding.rule.code.ljust(code_width), _BOLD)}  {display(finding.message)}"
                 + (f" {paint(mark, _MARK_COLOR)}" if mark else "")
             )
         blocks.append("\n".join(lines) + "\n")
