@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import missing
+
 #: A Latin-1 comment, an unknown instruction whose name (and so whose message) is not
 #: ASCII, a LABEL value in UTF-8, and two RUNs LW601 chains (a safe fix).
 MIXED = (
@@ -81,9 +83,7 @@ def _require_locale(name: str) -> None:
         f"the locale {name} is not installed (`locale -a`); generate it with "
         f"`localedef -i en_US -f UTF-8 {name}` (.ci/run does)"
     )
-    if os.environ.get("LAYERWISE_REQUIRE_LOCALE") == "1":
-        pytest.fail(f"LAYERWISE_REQUIRE_LOCALE=1: {message}", pytrace=False)
-    pytest.skip(message)
+    missing("LAYERWISE_REQUIRE_LOCALE", message)
 
 
 @pytest.mark.parametrize("label", list(ENVIRONMENTS))

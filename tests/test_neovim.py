@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from conftest import missing
 from lsp_support import code_points
 
 SCRIPT = Path(__file__).resolve().parent / "nvim" / "e2e.lua"
@@ -59,10 +60,10 @@ def _nvim() -> str:
     # LAYERWISE_TEST_NVIM picks another Neovim binary (e.g. a newer release) for these tests.
     nvim = shutil.which(os.environ.get("LAYERWISE_TEST_NVIM") or "nvim")
     if nvim is None:
-        pytest.fail(
+        missing(
+            "LAYERWISE_REQUIRE_NVIM",
             "nvim is not on PATH: the Neovim end-to-end tests need it. Install Neovim "
             "(Debian/Ubuntu: `apt-get install -y neovim`); .ci/run installs it in CI.",
-            pytrace=False,
         )
     return nvim
 
