@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -35,9 +34,10 @@ from .convert import (
     to_text_edit,
 )
 from .documents import Document, DocumentStore, uri_to_path
+from .editor import register_editor_features
+from .guard import guarded
 
 log = logging.getLogger(__name__)
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class LayerwiseServer(LanguageServer):
@@ -270,41 +270,6 @@ class LayerwiseServer(LanguageServer):
         self.apply_settings(result[0] if result else None)
 
 
-def guarded(default: Any = None) -> Callable[[F], F]:
-    """Log and swallow any exception from a handler, returning ``default``."""
-
-    def wrap(func: F) -> F:
-        if _is_async(func):
-
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                try:
-                    return await func(*args, **kwargs)
-                except Exception:
-                    log.exception("handler %s failed", func.__name__)
-                    return default
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except Exception:
-                log.exception("handler %s failed", func.__name__)
-                return default
-
-        return run  # type: ignore[return-value]
-
-    return wrap
-
-
-def _is_async(func: Callable[..., Any]) -> bool:
-    import inspect
-
-    return inspect.iscoroutinefunction(func)
-
-
 def create_server() -> LayerwiseServer:
     server = LayerwiseServer()
 
@@ -476,6 +441,7 @@ def create_server() -> LayerwiseServer:
             action.edit = _fix_all(ls, doc) or types.WorkspaceEdit(changes={})
         return action
 
+    register_editor_features(server)
     return server
 
 
