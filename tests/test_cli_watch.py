@@ -101,3 +101,13 @@ def test_watch_refuses_stdin_and_missing_paths(
     assert "no such file or directory" in capsys.readouterr().err
     assert main(["check", "--watch", "--show-files", str(tmp_path)]) == 2
     assert "cannot be combined" in capsys.readouterr().err
+
+
+def test_watch_without_the_watcher_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The copy of layerwise bundled in the VS Code extension leaves watchfiles out.
+    monkeypatch.setitem(sys.modules, "watchfiles", None)
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    assert main(["check", "--watch", str(tmp_path)]) == 2
+    assert "--watch needs the watchfiles package" in capsys.readouterr().err

@@ -51,6 +51,11 @@ STRIP_OK = {
     "pyyaml": "import yaml; assert not yaml.__with_libyaml__; yaml.safe_load('a: 1')",
 }
 
+#: Dependencies the language server never imports, left out of the bundle: they have no
+#: pure-Python wheel and serve only a command-line feature (``check --watch``, which says
+#: what to install when its watcher is missing).
+LEAVE_OUT = {"watchfiles"}
+
 
 def pip(*args: str) -> None:
     command = [sys.executable, "-m", "pip", "--disable-pip-version-check", *args]
@@ -175,7 +180,7 @@ def main() -> int:
         wheels = tmp / "wheels"
         pip("wheel", "-q", "--no-deps", "-w", str(wheels), str(root))
         (wheel,) = wheels.glob("layerwise-*.whl")
-        pins = resolve(wheel, tmp / "resolve")
+        pins = {n: v for n, v in resolve(wheel, tmp / "resolve").items() if n not in LEAVE_OUT}
         stripped = fetch_wheels(pins, wheels)
 
         shutil.rmtree(target, ignore_errors=True)

@@ -26,8 +26,14 @@ def watch(check_once: Callable[[], int], paths: Sequence[str]) -> int:
     """
     out = sys.stdout
     roots = _roots(paths)
-    from watchfiles import DefaultFilter
-    from watchfiles import watch as changes_of
+    try:
+        from watchfiles import DefaultFilter
+        from watchfiles import watch as changes_of
+    except ImportError:  # e.g. the copy bundled in the VS Code extension leaves it out
+        raise UsageError(
+            "--watch needs the watchfiles package, which this installation lacks "
+            "(pip install watchfiles)"
+        ) from None
 
     status = _run(check_once, out)
     try:
