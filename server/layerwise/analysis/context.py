@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -143,6 +144,17 @@ class LintContext:
             self.memo[key] = found
         return found  # type: ignore[return-value]
 
+    def _last_before(self, stage: Stage, keyword: str, ins: Instruction) -> Instruction | None:
+        """The last ``keyword`` instruction with arguments before ``ins``, in its stage or
+        the stages it is built FROM (nearest first); found by binary search."""
+        for member in self.stage_chain(stage):
+            found = self.keyword_in(member, keyword)
+            at = bisect_left(found, ins.span.start, key=lambda i: i.span.start)
+            for other in reversed(found[:at]):
+                if other.words:
+                    return other
+        return None
+
     def home_of(self, ins: Instruction) -> str:
         """Home directory of the user a RUN runs as: /root unless a USER says otherwise.
 
@@ -152,13 +164,10 @@ class LintContext:
         if stage is None:
             return "/root"
         user: str | None = "root"
-        for member in reversed(self.stage_chain(stage)):
-            for other in self.keyword_in(member, "USER"):
-                if other.span.start >= ins.span.start:
-                    break
-                if other.words:
-                    value = self.resolve(other, other.words[0].value)
-                    user = value.split(":", 1)[0] if value is not None else None
+        last = self._last_before(stage, "USER", ins)
+        if last is not None:
+            value = self.resolve(last, last.words[0].value)
+            user = value.split(":", 1)[0] if value is not None else None
         if user in ("root", "0"):
             return "/root"
         if user is None:

@@ -70,14 +70,26 @@ def config_before(ctx: LintContext, ins: Instruction, pattern: re.Pattern[str]) 
     if stage is None:
         return False
     for member in ctx.stage_chain(stage):
-        for other in member.instructions:
-            if other.span.start >= ins.span.start:
-                break
-            if other.keyword == "RUN" and pattern.search(
-                ctx.text[other.span.start : other.span.end]
-            ):
-                return True
+        # Stages a stage is built FROM come earlier in the file, so only the stage's own
+        # position matters: where its first matching RUN starts (found once per stage).
+        first = _first_run_matching(ctx, member, pattern)
+        if first is not None and first < ins.span.start:
+            return True
     return False
+
+
+def _first_run_matching(ctx: LintContext, stage: Stage, pattern: re.Pattern[str]) -> int | None:
+    key = ("first_run_matching", stage.index, pattern.pattern)
+    if key not in ctx.memo:
+        ctx.memo[key] = next(
+            (
+                other.span.start
+                for other in ctx.keyword_in(stage, "RUN")
+                if pattern.search(ctx.text[other.span.start : other.span.end])
+            ),
+            None,
+        )
+    return ctx.memo[key]  # type: ignore[return-value]
 
 
 _NO_RECOMMENDS = re.compile(r"Install-Recommends\W+(?:\"?0|false)", re.I)
@@ -168,10 +180,17 @@ def _removes_lists(ctx: LintContext, ins: Instruction) -> bool:
 
 
 def _later_apt_install(ctx: LintContext, ins: Instruction) -> bool:
-    for other in ctx.doc.instructions:
-        if other.span.start > ins.span.start and apt_commands(ctx, other, "install"):
-            return True
-    return False
+    key = ("last_apt_install",)
+    if key not in ctx.memo:
+        ctx.memo[key] = max(
+            (
+                other.span.start
+                for other in ctx.doc.instructions
+                if apt_commands(ctx, other, "install")
+            ),
+            default=-1,
+        )
+    return ctx.memo[key] > ins.span.start  # type: ignore[operator]
 
 
 def _apt_lists(ctx: LintContext) -> Iterator[Violation]:
