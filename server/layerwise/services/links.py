@@ -78,7 +78,9 @@ def _source_links(ins: Instruction, exists: ContextLookup) -> Iterator[Link]:
             continue
         # The builder resolves every source inside the context: a leading "/" or "../"
         # cannot leave it.
-        relative = clean_path("/" + value).lstrip("/") or "."
+        relative = clean_path("/" + value).lstrip("/")
+        if not relative:
+            continue  # the whole context ("."): not worth a link
         target = exists(relative)
         if target is not None:
             yield Link(_inner(token), target, f"Open {relative}")

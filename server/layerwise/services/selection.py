@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from ..syntax.model import Dockerfile, Instruction, Span
 
-# A word for selection purposes: names, numbers, versions, dashed options.
-_WORD = re.compile(r"[\w.-]+")
+# A word for selection purposes: names, numbers, versions, dashed names; an option's
+# leading dashes come with the next step (the whole argument).
+_WORD = re.compile(r"\w[\w.-]*")
 
 
 def selection_chain(doc: Dockerfile, offset: int) -> list[Span]:

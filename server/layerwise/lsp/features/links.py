@@ -52,8 +52,6 @@ def _context_lookup(context: Path, root: Path | None) -> ContextLookup:
 
     @functools.cache
     def find(relative: str) -> str | None:
-        if relative in ("", "."):
-            return None  # the whole context: not a link worth showing
         candidate = context / relative
         try:
             candidate.stat()  # most sources are absent or plain: one stat decides
