@@ -22,9 +22,9 @@ from lsp_support import CONFIG, apply_workspace_edit, capabilities, code_points
 
 @asynccontextmanager
 async def session(
-    root: Path, *, encoding: str | None = None, range_limit: int | None = None
+    root: Path, *, encoding: str | None = None, range_limit: int | None = None, pull: bool = False
 ) -> AsyncIterator[LanguageClient]:
-    caps = capabilities(encodings=[encoding] if encoding else None)
+    caps = capabilities(encodings=[encoding] if encoding else None, pull=pull)
     assert caps.text_document is not None and caps.workspace is not None
     caps.text_document.folding_range = types.FoldingRangeClientCapabilities(
         range_limit=range_limit, line_folding_only=True
@@ -160,6 +160,30 @@ async def test_folding_range_limit(tmp_path: Path):
         assert result is not None
         # The outermost four: the nested instruction, heredoc and comment folds go first.
         assert [(f.start_line, f.end_line) for f in result] == [(0, 1), (2, 3), (4, 9), (11, 14)]
+
+
+@pytest.mark.parametrize("pull", [False, True])
+async def test_folding_follows_edits(pull: bool, tmp_path: Path):
+    """The parsed model is cached per version: an edit must invalidate it, whether the
+    edit was linted (push diagnostics) or not (a pulling client that has not asked)."""
+    async with session(tmp_path, pull=pull) as client:
+        doc = open_doc(client, tmp_path / "Dockerfile", "FROM a\nRUN x\n")
+        params = types.FoldingRangeParams(text_document=doc)
+        before = await client.text_document_folding_range_async(params)
+        assert [(f.start_line, f.end_line) for f in before or []] == [(0, 1)]
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=doc.uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(types.Position(1, 5), types.Position(1, 5)),
+                        text=" \\\n  y\nRUN z",
+                    )
+                ],
+            )
+        )
+        after = await client.text_document_folding_range_async(params)
+        assert [(f.start_line, f.end_line) for f in after or []] == [(0, 3), (1, 2)]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])

@@ -27,7 +27,7 @@ class Document:
     result: LintResult | None = field(default=None, repr=False)
     result_generation: int = -1
     #: The parsed text when no lint result holds it yet (see ``model``).
-    _model: Dockerfile | None = field(default=None, repr=False)
+    _model: Dockerfile | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = SourceText(self.text)
