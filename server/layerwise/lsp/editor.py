@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from .server import LayerwiseServer
 
 #: The feature modules under layerwise.lsp.features, registered in this order.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = (
+    "folding",
+    "selection",
+    "links",
+    "inlay",
+    "fixall",
+)
 
 
 def register_editor_features(server: LayerwiseServer) -> None:
