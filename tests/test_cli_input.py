@@ -270,3 +270,30 @@ def test_empty_and_comment_only_files_are_errors(
     proc = layerwise("check", "Dockerfile", cwd=tmp_path)
     assert proc.returncode == 1
     assert message in proc.stdout.decode().splitlines()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_special_files_are_refused_not_read(tmp_path: Path, kind: str) -> None:
+    # A FIFO with no writer would block the read forever, /dev/zero never ends.
+    if kind == "fifo":
+        target = tmp_path / "pipe.Dockerfile"
+        os.mkfifo(target)
+        expected = "a named pipe, not a Dockerfile"
+    else:
+        target = Path("/dev/zero")
+        expected = "a device, not a Dockerfile"
+    proc = subprocess.run(
+        [sys.executable, "-m", "layerwise", "check", str(target)],
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert expected in proc.stderr.decode()
+
+
+def test_a_newline_in_a_file_name_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / "two\nlines.Dockerfile").write_text("FROM alpine\n")
+    for args in (["--show-files"], ["-q", "--select", "LW101"]):
+        proc = layerwise("check", *args, ".", cwd=tmp_path)
+        (line,) = proc.stdout.decode().splitlines()
+        assert line.startswith("two\\x0alines.Dockerfile")

@@ -113,7 +113,7 @@ def _find(args: argparse.Namespace, setup: _Setup) -> list[str | Path] | int:
         return EXIT_NO_FILES if finder.searched_folder else EXIT_OK
     if args.show_files:
         for item in found:
-            print((args.stdin_filename or "-") if item == "-" else item)
+            print(display(str(args.stdin_filename or "-") if item == "-" else str(item)))
         return EXIT_USAGE if setup.config_errors else EXIT_OK
     return found
 

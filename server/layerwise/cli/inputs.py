@@ -13,6 +13,7 @@ Every input is read as bytes and decoded as UTF-8, whatever the locale:
 
 from __future__ import annotations
 
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,27 @@ def encode(text: str) -> bytes:
 
 
 def read_text(path: Path) -> str:
+    """The file's text. Only regular files are read: a FIFO would block until something
+    writes to it and a device such as /dev/zero never ends, so they are refused (the
+    mode is checked before opening, since opening a FIFO blocks too)."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"{path}: {_kind(mode)}, not a Dockerfile; pass its text on stdin with '-'"
+        )
     return decode(path.read_bytes())
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def read_stdin() -> str:
