@@ -93,28 +93,54 @@ def hover(doc: Dockerfile, offset: int, findings: Sequence[Finding] = ()) -> Hov
 
 def render(result: Hover, markdown: bool) -> str:
     """The hover's content as Markdown, or as plain text for clients without it."""
+    text = _markdown if markdown else _plain
     parts: list[str] = []
     for block in result.blocks:
         if block.kind == "heading":
-            parts.append(f"**{block.text}**" if markdown else _plain(block.text))
+            parts.append(f"**{text(block.text)}**" if markdown else text(block.text))
         elif block.kind == "text":
-            parts.append(block.text if markdown else _plain(block.text))
+            parts.append(text(block.text))
         elif block.kind == "code":
             parts.append(f"```dockerfile\n{block.text}\n```" if markdown else block.text)
         elif block.kind == "list":
             bullet = "- " if markdown else "• "
-            parts.append("\n".join(bullet + (i if markdown else _plain(i)) for i in block.items))
+            parts.append("\n".join(bullet + text(i) for i in block.items))
         elif block.kind == "link":
             parts.append(
-                f"[{block.text}]({block.url})" if markdown else f"{block.text}: {block.url}"
+                f"[{text(block.text)}]({block.url})" if markdown else f"{block.text}: {block.url}"
             )
         elif block.kind == "rule":
-            parts.append("---" if markdown else "")
-    return "\n\n".join(p for p in parts if p or not markdown).strip()
+            parts.append("---" if markdown else "----")
+    return "\n\n".join(parts).strip()
+
+
+_INLINE_CODE = re.compile(r"`` (.+?) ``|`([^`]*)`")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\<>*_\[\]])")
 
 
 def _plain(text: str) -> str:
-    return text.replace("`", "").replace("**", "")
+    return _INLINE_CODE.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def _markdown(text: str) -> str:
+    """Escape what Markdown would read as HTML or emphasis, outside `code` spans."""
+    out = []
+    last = 0
+    for match in _INLINE_CODE.finditer(text):
+        out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last : match.start()]))
+        out.append(match.group())
+        last = match.end()
+    out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last:]))
+    return "".join(out)
+
+
+def code(value: str) -> str:
+    """``value`` as inline Markdown code, whatever backticks it holds."""
+    if "`" in value:
+        return f"`` {value} ``"
+    return f"`{value}`"
 
 
 def _covers(span: Span, offset: int) -> bool:
@@ -216,7 +242,7 @@ def _directive_blocks(key: str) -> tuple[Block, ...]:
         return ()
     blocks = [_heading(f"# {doc.name}={doc.placeholder}"), _text(doc.summary)]
     if doc.values:
-        blocks.append(_list(*(f"`{v.value}`: {v.summary}" for v in doc.values)))
+        blocks.append(_list(*(f"{code(v.value)}: {v.summary}" for v in doc.values)))
     if doc.details:
         blocks.append(_text(doc.details))
     return tuple(blocks)
@@ -388,7 +414,7 @@ def _flag_blocks(ins: Instruction, flag: Flag) -> tuple[Block, ...]:
         )
     blocks = [_heading(f"{ins.keyword} {doc.usage}"), _text(doc.summary)]
     if doc.values and not doc.boolean:
-        blocks.append(_list(*(f"`{v.value}`: {v.summary}" if v.summary else f"`{v.value}`"
+        blocks.append(_list(*(f"{code(v.value)}: {v.summary}" if v.summary else code(v.value)
                               for v in doc.values)))  # fmt: skip
     if flag.name == "mount":
         blocks.append(
@@ -411,7 +437,7 @@ def _flag_value(doc: Dockerfile, ins: Instruction, flag: Flag, offset: int) -> _
             stage = doc.stages[int(value)]
         if stage is not None:
             return _Found(span, _stage_blocks(doc, stage))
-        return _Found(span, (_text(f"`{value}` is not a stage of this file: an image or a "
+        return _Found(span, (_text(f"{code(value)} is not a stage of this file: an image or a "
                                    "named build context (--build-context)."),))  # fmt: skip
     flag_doc = reference.flag_doc(ins.keyword, flag.name)
     if flag_doc is None:
@@ -471,7 +497,7 @@ def _mount_part(doc: Dockerfile, flag: Flag, offset: int) -> _Found | None:
                 _text("Also written " + ", ".join(f"`{a}`" for a in key_doc.aliases) + ".")
             )
         if key_doc.values and key_doc.name != "type":
-            blocks.append(_list(*(f"`{v.value}`: {v.summary}" for v in key_doc.values)))
+            blocks.append(_list(*(f"{code(v.value)}: {v.summary}" for v in key_doc.values)))
         if kind in reference.MOUNT_TYPES and kind not in key_doc.used_by:
             blocks.append(_text(f"Has no effect on a `type={kind}` mount (used by "
                                 f"{', '.join(key_doc.used_by)})."))  # fmt: skip
@@ -549,7 +575,7 @@ def _base_blocks(doc: Dockerfile, stage: Stage) -> tuple[Block, ...]:
                   "build time."),
         )  # fmt: skip
     if info.resolved_base != token.value:
-        blocks.append(_text(f"With the default build arguments: `{info.resolved_base}`."))
+        blocks.append(_text(f"With the default build arguments: {code(info.resolved_base)}."))
     image = info.image
     if image is None:
         return (_heading(token.value), *blocks, _text("Not a valid image reference."))
@@ -578,7 +604,7 @@ def _image_blocks(image: ImageRef) -> tuple[Block, ...]:
         variant = facts.os + (" (BusyBox tools)" if facts.busybox else "")
         items.append(f"Distribution: {variant}")
     if facts.shell is not None:
-        items.append("Shell: /bin/sh" if facts.shell else "Shell: none (RUN needs the exec form)")
+        items.append("Shell: /bin/sh" if facts.shell else "No /bin/sh: RUN needs the exec form")
     if facts.package_manager is not None:
         items.append(f"Package manager: {facts.package_manager}")
     elif facts.shell is False or facts.os in ("distroless", "scratch"):
@@ -600,7 +626,7 @@ def _image_blocks(image: ImageRef) -> tuple[Block, ...]:
         blocks.append(_text(f"Compared with the slim variant it adds {facts.slim_difference}."))
     alternatives = lighter_alternatives(image)
     if alternatives:
-        blocks.append(_text("Lighter for running: " + "; ".join(f"`{a}`" if ":" in a and " " not in a else a for a in alternatives) + "."))  # fmt: skip
+        blocks.append(_text("Lighter for running: " + "; ".join(code(a) if ":" in a and " " not in a else a for a in alternatives) + "."))  # fmt: skip
     if facts.pin_by == "digest":
         blocks.append(_text("Has no version tags to pin: pin it by digest."))
     return tuple(blocks)
@@ -623,7 +649,7 @@ def _variable_blocks(
     if ref.text not in (f"${name}", f"${{{name}}}"):
         env = {k: v.value for k, v in scopes.at(outer).items()}
         whole = expand(ref.text, env, doc.escape)
-        blocks.append(_text(f"`{ref.text}` is " + (f"`{whole}`" if whole is not None else "known only at build time") + "."))  # fmt: skip
+        blocks.append(_text(f"{code(ref.text)} is " + (code(whole) if whole is not None else "known only at build time") + "."))  # fmt: skip
     var = lookup.variable
     if ins.keyword in RUNTIME and var is not None and var.kind != "ENV":
         blocks.append(_text(f"{ins.keyword} runs in the container, whose environment has ENV "
@@ -671,7 +697,7 @@ def _origin_blocks(lookup: Lookup) -> list[Block]:
 
 def _value_text(var: Variable) -> str:
     if var.value is not None:
-        return f"Value: `{var.value}`" if var.value else "Value: empty"
+        return f"Value: {code(var.value)}" if var.value else "Value: empty"
     if var.kind == "ARG" and not var.has_default and var.global_default is None:
         if var.name in reference.PREDEFINED_ARGS:
             return "Value: set by BuildKit for each build"
