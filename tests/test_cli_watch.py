@@ -54,6 +54,13 @@ class Lines:
                 return got
 
 
+def replace(path: Path, text: str) -> None:
+    """Write ``path`` in one step, as editors save: the watcher never sees it half written."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
 def test_watch_rechecks_after_an_edit_and_stops_on_interrupt(tmp_path: Path) -> None:
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text('FROM alpine:3.20\nUSER nobody\nCMD ["true"]\n')
@@ -79,7 +86,7 @@ def test_watch_rechecks_after_an_edit_and_stops_on_interrupt(tmp_path: Path) -> 
 
         # A new Dockerfile in the watched folder is found by the next run.
         (tmp_path / "sub").mkdir()
-        (tmp_path / "sub" / "Containerfile").write_text("FROM alpine\n")
+        replace(tmp_path / "sub" / "Containerfile", "FROM alpine\n")
         lines.until("checking again")
         third = lines.until(WATCHING)
         assert any(str(tmp_path / "sub" / "Containerfile") in line for line in third), third

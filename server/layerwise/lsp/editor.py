@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 #: The feature modules under layerwise.lsp.features, registered in this order.
 FEATURES: tuple[str, ...] = (
+    "hover",
+    "signature",
     "folding",
     "selection",
     "links",
