@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..analysis.engine import LintResult
+from ..syntax.model import Dockerfile
+from ..syntax.parser import parse
 from ..syntax.source import Encoding, SourceText
 
 
@@ -27,6 +29,16 @@ class Document:
 
     def __post_init__(self) -> None:
         self.source = SourceText(self.text)
+        self._model: Dockerfile | None = None
+        #: Values derived from this version of the text (editor features' caches).
+        self.derived: dict[str, object] = {}
+
+    @property
+    def model(self) -> Dockerfile:
+        """The parsed text, parsed once per version (the lint's parse when it ran)."""
+        if self._model is None:
+            self._model = self.result.doc if self.result is not None else parse(self.text)
+        return self._model
 
     @property
     def path(self) -> Path | None:
@@ -50,6 +62,8 @@ class Document:
             self.text = self.text[:begin] + text + self.text[finish:]
         self.source = SourceText(self.text)
         self.result = None
+        self._model = None
+        self.derived = {}
 
 
 def uri_to_path(uri: str) -> Path | None:
