@@ -417,3 +417,12 @@ def test_nothing_under_the_cursor() -> None:
     assert navigation.highlights(symbols, at(text, "echo")) == []
     with pytest.raises(RenameRefused, match="Nothing to rename"):
         navigation.rename(parse(text), symbols, at(text, "echo"), "x")
+
+
+def test_undefined_names_in_copy_heredocs_are_external_but_not_in_run() -> None:
+    text = "FROM alpine\nCOPY <<EOF /etc/motd\n$SITE\nEOF\nRUN <<EOF\necho $SITE\nEOF\n"
+    symbols = table(text)
+    assert where(text, navigation.references(symbols, at(text, "SITE"), True)) == [(2, 1, "SITE")]
+    with pytest.raises(RenameRefused, match="not defined in this Dockerfile"):
+        navigation.prepare_rename(symbols, at(text, "SITE"))
+    assert symbols.at(at(text, "SITE", 1)) is None  # a shell variable of the script

@@ -385,10 +385,12 @@ class _Builder:
                 exec_form = ins.is_exec_form
             if not exec_form and "$" in ins.args:
                 shell_refs += self._refs(ins, ins.args, "\\")
-        for heredoc in ins.heredocs:
-            shell_refs += self._heredoc_refs(ins, heredoc)
         for name, span in shell_refs:
             self._use(name, span, scope, mode, shell=True)
+        for heredoc in ins.heredocs:
+            # A COPY/ADD body is BuildKit's to expand; RUN's, the shell's.
+            for name, span in self._heredoc_refs(ins, heredoc):
+                self._use(name, span, scope, mode, shell=keyword == "RUN")
 
     def _heredoc_refs(self, ins: Instruction, heredoc: Heredoc) -> list[tuple[str, Span]]:
         body = self.text[heredoc.body.start : heredoc.body.end]
