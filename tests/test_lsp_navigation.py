@@ -11,7 +11,7 @@ from pytest_lsp import LanguageClient
 from lsp_support import CONFIG, apply_workspace_edit, code_points
 
 
-def _capabilities(encoding: str) -> types.ClientCapabilities:
+def _capabilities(encoding: str, hierarchical: bool = True) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(
             position_encodings=[encoding]  # type: ignore[list-item]
@@ -23,17 +23,19 @@ def _capabilities(encoding: str) -> types.ClientCapabilities:
         text_document=types.TextDocumentClientCapabilities(
             rename=types.RenameClientCapabilities(prepare_support=True),
             document_symbol=types.DocumentSymbolClientCapabilities(
-                hierarchical_document_symbol_support=True
+                hierarchical_document_symbol_support=hierarchical
             ),
         ),
     )
 
 
-async def _start(tmp_path: Path, encoding: str = "utf-16") -> LanguageClient:
+async def _start(
+    tmp_path: Path, encoding: str = "utf-16", hierarchical: bool = True
+) -> LanguageClient:
     client = await CONFIG.start()
     result = await client.initialize_session(
         types.InitializeParams(
-            capabilities=_capabilities(encoding),
+            capabilities=_capabilities(encoding, hierarchical),
             workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
         )
     )
@@ -268,6 +270,30 @@ async def test_document_symbols_are_a_tree(tmp_path: Path):
             ("<<EOF", types.SymbolKind.String)
         ]
         assert run.range.end == types.Position(5, 3)
+    finally:
+        await _stop(client)
+
+
+async def test_flat_document_symbols_for_older_clients(tmp_path: Path):
+    text = "ARG V=1\nFROM alpine AS build\nRUN true\n"
+    client = await _start(tmp_path, hierarchical=False)
+    try:
+        uri = (tmp_path / "Dockerfile").as_uri()
+        _open(client, uri, text)
+        symbols = await client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
+        )
+        assert symbols is not None
+        assert [
+            (s.name, s.container_name, s.location.range.start.line)
+            for s in symbols
+            if isinstance(s, types.SymbolInformation)
+        ] == [
+            ("global ARGs", None, 0),
+            ("V", "global ARGs", 0),
+            ("build", None, 1),
+            ("RUN", "build", 2),
+        ]
     finally:
         await _stop(client)
 

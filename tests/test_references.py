@@ -426,3 +426,11 @@ def test_undefined_names_in_copy_heredocs_are_external_but_not_in_run() -> None:
     with pytest.raises(RenameRefused, match="not defined in this Dockerfile"):
         navigation.prepare_rename(symbols, at(text, "SITE"))
     assert symbols.at(at(text, "SITE", 1)) is None  # a shell variable of the script
+
+
+def test_the_dollar_and_brace_select_the_variable() -> None:
+    text = "FROM alpine\nARG A=1\nRUN echo $A ${A}\n"
+    symbols = table(text)
+    for offset in (at(text, "$A"), at(text, "${A}"), at(text, "${A}") + 1):
+        assert where(text, navigation.definition(symbols, offset)) == [(1, 4, "A")]
+    assert navigation.definition(symbols, at(text, "echo")) == []

@@ -109,6 +109,12 @@ class Occurrence:
     target: Span | None
     #: The text at ``span`` is the name (a stage index like ``--from=0`` is not).
     editable: bool = True
+    #: Where the cursor starts to select it: the ``$`` or ``${`` before a variable's name.
+    lead: int | None = None
+
+    @property
+    def reach(self) -> Span:
+        return Span(self.span.start if self.lead is None else self.lead, self.span.end)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class SymbolTable:
     def at(self, offset: int) -> Occurrence | None:
         """The occurrence under (or just before) the cursor at ``offset``."""
         index = bisect_right(self._starts, offset) - 1
-        if index >= 0 and self.occurrences[index].span.contains(offset):
+        if index >= 0 and self.occurrences[index].reach.contains(offset):
             return self.occurrences[index]
         return None
 
@@ -185,9 +191,9 @@ class _Builder:
             target = ins.trigger if ins.keyword == "ONBUILD" and ins.trigger else ins
             for heredoc in target.heredocs:
                 self._heredoc(heredoc)
-        occurrences = sorted(self.occurrences, key=lambda o: (o.span.start, o.span.end))
+        occurrences = sorted(self.occurrences, key=lambda o: (o.reach.start, o.span.end))
         return SymbolTable(
-            tuple(self.symbols), tuple(occurrences), tuple(o.span.start for o in occurrences)
+            tuple(self.symbols), tuple(occurrences), tuple(o.reach.start for o in occurrences)
         )
 
     # -- recording ---------------------------------------------------------------
@@ -203,8 +209,9 @@ class _Builder:
         write: bool,
         target: Span | None,
         editable: bool = True,
+        lead: int | None = None,
     ) -> None:
-        occurrence = Occurrence(span, symbol, write, target, editable)
+        occurrence = Occurrence(span, symbol, write, target, editable, lead)
         symbol.occurrences.append(occurrence)
         self.occurrences.append(occurrence)
 
@@ -450,7 +457,8 @@ class _Builder:
         else:
             symbol = self._unknown_symbol(scope.index, name)
         symbol.scopes.add(scope.index)
-        self._add(symbol, span, False, target)
+        dollar = span.start - (2 if self.text[span.start - 1] == "{" else 1)
+        self._add(symbol, span, False, target, lead=dollar)
 
     def _definitions(self, ins: Instruction, scope: _Scope, keyword: str) -> None:
         pending: list[tuple[str, Span]] = []
