@@ -1,5 +1,5 @@
 // File names layerwise lints. No `vscode` import: unit-tested under plain Node.
-// Mirrors the command line's discovery (layerwise/cli/discovery.py: is_dockerfile_name).
+// Mirrors the command line's discovery (layerwise/analysis/discovery.py: is_dockerfile_name).
 
 /**
  * Added to VS Code's `dockerfile` language (package.json: contributes.languages); VS Code matches

@@ -291,10 +291,14 @@ _VARIABLE_REFERENCE = re.compile(
 )
 
 
-def variable_references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]:
+def variable_references(
+    raw: str, escape: str, *, quotes: bool = True, nested: bool = False
+) -> Iterator[tuple[str, int, int]]:
     """Variables the builder expands in ``raw``: (name, start, end).
 
-    Single-quoted text and escaped ``$`` are literal.
+    Single-quoted text and escaped ``$`` are literal. ``quotes=False`` reads quotes as
+    plain characters (a heredoc body the shell expands). ``nested=True`` also yields the
+    variables inside a braced reference's default (``${A:-$B}`` yields A, then B).
     """
     quote = ""
     i = 0
@@ -308,11 +312,11 @@ def variable_references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]
                 quote = ""
             i += 1
             continue
-        if c == "'" and not quote:
+        if quotes and c == "'" and not quote:
             quote = "'"
             i += 1
             continue
-        if c == '"':
+        if quotes and c == '"':
             quote = "" if quote == '"' else '"'
             i += 1
             continue
@@ -325,6 +329,6 @@ def variable_references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]
                     close = raw.find("}", end)
                     end = close + 1 if close >= 0 else end
                 yield name, i, end
-                i = end
+                i = match.end() if nested else end
                 continue
         i += 1

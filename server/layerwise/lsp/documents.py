@@ -31,6 +31,8 @@ class Document:
 
     def __post_init__(self) -> None:
         self.source = SourceText(self.text)
+        #: Values derived from this version of the text (editor features' caches).
+        self.derived: dict[str, object] = {}
 
     @property
     def model(self) -> Dockerfile:
@@ -64,6 +66,7 @@ class Document:
         self.source = SourceText(self.text)
         self.result = None
         self._model = None
+        self.derived = {}
 
 
 def uri_to_path(uri: str) -> Path | None:

@@ -23,6 +23,8 @@ FEATURES: tuple[str, ...] = (
     "links",
     "inlay",
     "fixall",
+    "navigation",
+    "symbols",
 )
 
 

@@ -8,12 +8,17 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from pygls.exceptions import JsonRpcException
+
 log = logging.getLogger("layerwise.lsp")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def guarded(default: Any = None) -> Callable[[F], F]:
-    """Log and swallow any exception from a handler, returning ``default``."""
+    """Log and swallow any exception from a handler, returning ``default``.
+
+    A :class:`JsonRpcException` is a deliberate error response (a refused rename)
+    and passes through to the client."""
 
     def wrap(func: F) -> F:
         if inspect.iscoroutinefunction(func):
@@ -22,6 +27,8 @@ def guarded(default: Any = None) -> Callable[[F], F]:
             async def run_async(*args: Any, **kwargs: Any) -> Any:
                 try:
                     return await func(*args, **kwargs)
+                except JsonRpcException:
+                    raise
                 except Exception:
                     log.exception("handler %s failed", func.__name__)
                     return default
@@ -32,6 +39,8 @@ def guarded(default: Any = None) -> Callable[[F], F]:
         def run(*args: Any, **kwargs: Any) -> Any:
             try:
                 return func(*args, **kwargs)
+            except JsonRpcException:
+                raise
             except Exception:
                 log.exception("handler %s failed", func.__name__)
                 return default
