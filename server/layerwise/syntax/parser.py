@@ -13,6 +13,7 @@ import functools
 import json
 import re
 
+from .flags import BOOLEAN_FLAGS, INSTRUCTION_FLAGS
 from .model import (
     Comment,
     Directive,
@@ -42,21 +43,6 @@ HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 JSON_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
 SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
-# Flags each instruction accepts (Dockerfile frontend 1.x, labs flags included).
-INSTRUCTION_FLAGS = {
-    "FROM": frozenset({"platform"}),
-    "RUN": frozenset({"mount", "network", "security", "device"}),
-    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
-    "ADD": frozenset({"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"}),
-    "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
-}
-
-# Flags BuildKit reads as booleans (``--link``, ``--link=false``); every other flag
-# takes a value and ``--chmod 777`` (no ``=``) is a parse error.
-BOOLEAN_FLAGS = {
-    "COPY": frozenset({"link", "parents"}),
-    "ADD": frozenset({"link", "keep-git-dir", "unpack"}),
-}
 # strconv.ParseBool
 _BOOLEAN_VALUES = frozenset(
     {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}

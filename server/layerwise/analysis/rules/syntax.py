@@ -12,6 +12,12 @@ import csv
 import re
 from collections.abc import Iterator
 
+from ...syntax.flags import BARE_MOUNT_KEYS as _BARE_MOUNT_KEYS
+from ...syntax.flags import FLAG_CHOICES as _CHOICES
+from ...syntax.flags import MOUNT_KEY_CHOICES
+from ...syntax.flags import MOUNT_KEYS as _MOUNT_KEYS
+from ...syntax.flags import MOUNT_TYPES as _MOUNT_TYPES
+from ...syntax.flags import REPEATABLE_FLAGS as _REPEATABLE
 from ...syntax.model import Flag, Instruction, Span
 from ..context import LintContext
 from ..facts import clean_path
@@ -31,33 +37,18 @@ def _syntax_errors(ctx: LintContext) -> Iterator[Violation]:
         yield Violation(issue.span, issue.message)
 
 
-# --mount keys as BuildKit's parser knows them, and the mount types each is limited to
-# (``None``: any type). A key a type does not use but BuildKit accepts (``id`` on a
-# tmpfs mount) is not an error: the build goes on.
-_MOUNT_KEYS: dict[str, frozenset[str] | None] = {
-    "type": None, "from": None, "source": None, "src": None, "target": None, "dst": None,
-    "destination": None, "readonly": None, "ro": None, "readwrite": None, "rw": None,
-    "id": None, "sharing": frozenset({"cache"}), "required": frozenset({"secret", "ssh"}),
-    "size": frozenset({"tmpfs"}), "mode": frozenset({"secret", "ssh", "cache"}),
-    "uid": frozenset({"secret", "ssh", "cache"}), "gid": frozenset({"secret", "ssh", "cache"}),
-    "env": frozenset({"secret"}),
-}  # fmt: skip
-_MOUNT_TYPES = ("bind", "cache", "tmpfs", "secret", "ssh")
-_BARE_MOUNT_KEYS = frozenset({"readonly", "ro", "readwrite", "rw", "required"})
 _BOOLEANS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})  # fmt: skip
 _SIZE = re.compile(r"^\d+(?:\.\d+)?\s*(?:[kKmMgGtTpP][iI]?[bB]?|[bB])?$")
 _MOUNT_VALUES: dict[str, tuple[re.Pattern[str] | frozenset[str], str]] = {
     "readonly": (_BOOLEANS, "true or false"), "ro": (_BOOLEANS, "true or false"),
     "readwrite": (_BOOLEANS, "true or false"), "rw": (_BOOLEANS, "true or false"),
     "required": (_BOOLEANS, "true or false"),
-    "sharing": (frozenset({"shared", "private", "locked"}), "shared, private or locked"),
+    "sharing": (frozenset(MOUNT_KEY_CHOICES["sharing"]), "shared, private or locked"),
     "mode": (re.compile(r"^[0-7]+$"), "an octal file mode such as 0600"),
     "uid": (re.compile(r"^\d+$"), "a numeric user id"),
     "gid": (re.compile(r"^\d+$"), "a numeric group id"),
     "size": (_SIZE, "a size such as 512m or 1g"),
 }  # fmt: skip
-_REPEATABLE = frozenset({"mount", "exclude"})
-_CHOICES = {"network": ("default", "none", "host"), "security": ("insecure", "sandbox")}
 _DURATION = re.compile(
     r"^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))*$"
 )
