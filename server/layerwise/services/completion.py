@@ -469,7 +469,7 @@ class _Request:
             taken = {word[2:].partition("=")[0] for word in used}
             items = []
             for flag, summary, takes_value in data.flags(keyword):
-                if flag in taken and flag not in data.REPEATABLE_FLAGS:
+                if flag in taken and not data.repeatable(keyword, flag):
                     continue
                 insert = f"--{flag}=" if takes_value else f"--{flag}"
                 items.append(
@@ -642,43 +642,41 @@ class _Request:
 
     def scope(self, ins: Instruction, keyword: str, trigger: bool = False) -> list[tuple[str, str]]:
         """Variables the builder expands in ``ins``, as BuildKit scopes them: global ARGs
-        and the automatic platform ARGs in FROM (and between the global ARGs); inside a
-        stage, its own ARG/ENV before ``ins``, ENV of the stages it is built on, and a
-        global ARG only where the stage declares it again."""
+        and the platform ARGs in FROM (and between the global ARGs); inside a stage, its
+        own ARG/ENV before ``ins``, ENV of the stages it is built on, and a global ARG
+        only where the stage declares it again. Declared names first, then predefined."""
         doc = self.doc
         found: dict[str, str] = {}
+        predefined: dict[str, str] = {}
         globals_ = _declared(doc.preamble, before=ins.span.start)
-        if keyword == "FROM" and not trigger or ins in doc.preamble:
+        if (keyword == "FROM" and not trigger) or ins in doc.preamble:
             for name, (_kind, value) in globals_.items():
                 found[name] = _describe("global ARG", value)
-            for name, doc_ in data.predefined_args():
-                if name in data.PLATFORM_ARGS:
-                    found.setdefault(name, doc_ or "automatic platform ARG")
-            return sorted(found.items())
-        stage = doc.stage_of(ins)
-        if stage is None:
-            return []
-        infos = stage_infos(doc)
-        chain: list[Stage] = []
-        parent: Stage | None = stage
-        while parent is not None and parent not in chain:
-            chain.append(parent)
-            parent = infos[parent.index].parent if parent.index < len(infos) else None
-        for ancestor in reversed(chain[1:]):
-            for name, (_kind, value) in _declared(ancestor.instructions, only="ENV").items():
-                found[name] = _describe(f"ENV of stage {_stage_label(ancestor)}", value)
-        for name, (kind, value) in _declared(stage.instructions[1:], before=ins.span.start).items():
-            if kind == "ARG" and value is None and name in globals_:
-                found[name] = _describe("ARG (global default)", globals_[name][1])
-            elif (
-                kind == "ARG"
-                and value is None
-                and name in data.PLATFORM_ARGS | data.OTHER_PREDEFINED
-            ):
-                found[name] = "predefined ARG"
-            else:
-                found[name] = _describe(kind, value)
-        return sorted(found.items())
+            for name, _doc in data.predefined_args("platform"):
+                predefined[name] = "predefined ARG"
+        else:
+            stage = doc.stage_of(ins)
+            if stage is None:
+                return []
+            for ancestor in reversed(_chain(doc, stage)[1:]):
+                declared = _declared(ancestor.instructions, only="ENV")
+                for name, (_kind, value) in declared.items():
+                    found[name] = _describe(f"ENV of stage {_stage_label(ancestor)}", value)
+            declared = _declared(stage.instructions[1:], before=ins.span.start)
+            for name, (kind, value) in declared.items():
+                if kind == "ARG" and value is None and name in globals_:
+                    found[name] = _describe("ARG, global default", globals_[name][1])
+                elif kind == "ARG" and value is None and name in data.PREDEFINED_ARGS:
+                    found[name] = "predefined ARG"
+                else:
+                    found[name] = _describe(kind, value)
+            if keyword == "RUN":  # the proxy settings reach RUN undeclared
+                for name, _doc in data.predefined_args("proxy"):
+                    if name.isupper():
+                        predefined[name] = "predefined ARG (RUN only)"
+        ordered = sorted(found.items())
+        ordered.extend(sorted((n, d) for n, d in predefined.items() if n not in found))
+        return ordered
 
     def arg_names(self, partial: str, ins: Instruction) -> Completions:
         """``ARG |``: the predefined ARGs and, in a stage, the global ARGs it may re-declare."""
@@ -767,9 +765,9 @@ class _Request:
         key = key.lower()
         value = value.lstrip(" \t\f")
         if key == "syntax":
-            return self.words(value, data.SYNTAX_VALUES)
+            return self.words(value, data.directive_values("syntax"))
         if key == "escape":
-            return self.words(value, data.ESCAPE_VALUES)
+            return self.words(value, data.directive_values("escape"))
         if key == "check":
             return self.check_value(value)
         return None
@@ -779,29 +777,20 @@ class _Request:
         current = value.rpartition(";")[2].lstrip()
         key, equals, rest = current.partition("=")
         if not equals:
-            return self.words(key, data.CHECK_KEYS, Kind.DIRECTIVE)
-        if key.strip().lower() == "error":
+            return self.words(key, data.check_keys(), Kind.DIRECTIVE)
+        key = key.strip().lower()
+        if key == "error":
             return self.words(rest, data.BOOLEANS)
-        if key.strip().lower() != "skip":
+        if key not in ("skip", "experimental"):
             return Completions()
         typed = rest.rpartition(",")[2].lstrip()
         chosen = {part.strip() for part in rest.split(",")[:-1]}
-        items = [
-            self.item(
-                "all",
-                Kind.VALUE,
-                typed,
-                documentation="Skip every check.",
-                word_end=self.word_end(",;"),
-            )
-        ]
-        for name, summary in data.check_names():
+        end = self.word_end(",;")
+        every = "Every check." if key == "skip" else "Every experimental check."
+        items = [self.item("all", Kind.VALUE, typed, documentation=every, word_end=end)]
+        for name, summary in data.check_names(True if key == "experimental" else None):
             if name not in chosen:
-                items.append(
-                    self.item(
-                        name, Kind.RULE, typed, documentation=summary, word_end=self.word_end(",;")
-                    )
-                )
+                items.append(self.item(name, Kind.RULE, typed, documentation=summary, word_end=end))
         return Completions(tuple(items))
 
     def rule_codes(self, codes: str, hadolint: bool) -> Completions:
@@ -855,6 +844,17 @@ def _cased_template(template: str, lower: bool) -> str:
         return template
     keyword, _, rest = template.partition(" ")
     return f"{keyword.lower()} {rest.replace(' AS ', ' as ')}" if rest else keyword.lower()
+
+
+def _chain(doc: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage and the earlier stages it is built FROM, nearest first."""
+    infos = stage_infos(doc)
+    chain: list[Stage] = []
+    current: Stage | None = stage
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = infos[current.index].parent if current.index < len(infos) else None
+    return chain
 
 
 def _declared(

@@ -8,10 +8,9 @@ alone needs (keyword templates, pragma openings) lives here too.
 from __future__ import annotations
 
 import functools
-import re
 
-from ..analysis.facts import AUTOMATIC_ARGS
-from ..syntax.parser import BOOLEAN_FLAGS, INSTRUCTION_FLAGS, KNOWN_DIRECTIVES, KNOWN_INSTRUCTIONS
+from ..syntax.flags import BARE_MOUNT_KEYS
+from . import reference
 
 Choice = tuple[str, str | None]  # (label, Markdown documentation)
 
@@ -22,7 +21,9 @@ _KEYWORD_ORDER = (
     "FROM", "RUN", "COPY", "ARG", "ENV", "WORKDIR", "CMD", "ENTRYPOINT", "ADD", "EXPOSE",
     "USER", "LABEL", "VOLUME", "HEALTHCHECK", "SHELL", "STOPSIGNAL", "ONBUILD", "MAINTAINER",
 )  # fmt: skip
-DEPRECATED_INSTRUCTIONS = frozenset({"MAINTAINER"})
+DEPRECATED_INSTRUCTIONS = frozenset(
+    keyword for keyword, doc in reference.INSTRUCTIONS.items() if doc.deprecated
+)
 
 #: Snippet templates per keyword: (label, template). A label other than the keyword is
 #: a variant offered only to clients that take snippets.
@@ -53,9 +54,17 @@ _TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
 AS_DOC = "Names the stage, so later stages can use it in `FROM` and `--from=`."
 
 
+@functools.cache
 def instructions() -> tuple[Choice, ...]:
-    """Every instruction keyword with its one-line description, common ones first."""
-    return tuple((keyword, None) for keyword in _KEYWORD_ORDER if keyword in KNOWN_INSTRUCTIONS)
+    """Every instruction keyword with its description, common ones first."""
+    order = {keyword: index for index, keyword in enumerate(_KEYWORD_ORDER)}
+    docs = sorted(reference.INSTRUCTIONS.values(), key=lambda d: order.get(d.keyword, 99))
+    return tuple((doc.keyword, _instruction_doc(doc)) for doc in docs)
+
+
+def _instruction_doc(doc: reference.InstructionDoc) -> str:
+    text = f"{doc.summary}\n\n{doc.description}" if doc.description else doc.summary
+    return f"{text}\n\n[Reference]({doc.url})" if doc.url else text
 
 
 def keyword_templates(keyword: str) -> tuple[tuple[str, str | None], ...]:
@@ -64,19 +73,22 @@ def keyword_templates(keyword: str) -> tuple[tuple[str, str | None], ...]:
 
 # -- flags ---------------------------------------------------------------------------------
 
-REPEATABLE_FLAGS = frozenset({"mount", "exclude"})
-_FLAG_ORDER = (
-    "from", "mount", "platform", "chown", "chmod", "link", "network", "security", "parents",
-    "exclude", "checksum", "keep-git-dir", "unpack", "device", "interval", "timeout",
-    "start-period", "start-interval", "retries",
-)  # fmt: skip
-
 
 def flags(keyword: str) -> tuple[tuple[str, str | None, bool], ...]:
-    """(name, description, takes a value) for each flag of ``keyword``."""
-    allowed = INSTRUCTION_FLAGS.get(keyword, frozenset())
-    booleans = BOOLEAN_FLAGS.get(keyword, frozenset())
-    return tuple((name, None, name not in booleans) for name in _FLAG_ORDER if name in allowed)
+    """(name, documentation, takes a value) for each flag of ``keyword``."""
+    return tuple(
+        (flag.name, _flag_doc(flag), not flag.boolean) for flag in reference.flags_of(keyword)
+    )
+
+
+def repeatable(keyword: str, name: str) -> bool:
+    flag = reference.flag_doc(keyword, name)
+    return flag is not None and flag.repeatable
+
+
+def _flag_doc(flag: reference.FlagDoc) -> str:
+    text = f"`{flag.usage}`: {flag.summary}"
+    return f"{text}\n\n{flag.details}" if flag.details else text
 
 
 BOOLEANS: tuple[Choice, ...] = (("true", None), ("false", None))
@@ -107,24 +119,14 @@ _DURATIONS: tuple[Choice, ...] = (("30s", None), ("10s", None), ("5s", None), ("
 
 
 def flag_values(keyword: str, name: str) -> tuple[Choice, ...]:
-    """Values commonly given to ``--name=`` of ``keyword``."""
-    if name in BOOLEAN_FLAGS.get(keyword, frozenset()):
-        return BOOLEANS
+    """Values of ``--name=`` of ``keyword``: its closed set, or common examples."""
+    flag = reference.flag_doc(keyword, name)
+    if flag is not None and flag.values:
+        return tuple((v.value, v.summary or None) for v in flag.values)
     if name == "platform":
         return _PLATFORMS
     if name == "chmod":
         return _MODES
-    if name == "network":
-        return (
-            ("default", "The build's default network."),
-            ("none", "No network access."),
-            ("host", "The host's network (needs the network.host entitlement)."),
-        )
-    if name == "security":
-        return (
-            ("sandbox", "The default sandbox."),
-            ("insecure", "Privileged (needs the security.insecure entitlement)."),
-        )
     if name == "checksum":
         return (("sha256:", "The expected SHA-256 digest of the download."),)
     if name in ("interval", "timeout", "start-period", "start-interval"):
@@ -136,98 +138,100 @@ def flag_values(keyword: str, name: str) -> tuple[Choice, ...]:
 
 # -- RUN --mount ----------------------------------------------------------------------------
 
-_MOUNT_TYPES: tuple[Choice, ...] = (
-    ("bind", "Files of the build context or another stage, read-only by default."),
-    ("cache", "A folder kept between builds (package caches, compiler caches)."),
-    ("tmpfs", "An empty in-memory folder."),
-    ("secret", "A secret file (or variable with `env=`), never stored in the image."),
-    ("ssh", "The SSH agent socket forwarded to the build."),
-)
-# (key, takes a value, types it applies to)
-_MOUNT_KEYS: tuple[tuple[str, bool, str], ...] = (
-    ("target", True, "bind cache tmpfs secret ssh"),
-    ("source", True, "bind cache"),
-    ("from", True, "bind cache"),
-    ("id", True, "cache secret ssh"),
-    ("sharing", True, "cache"),
-    ("mode", True, "cache secret ssh"),
-    ("uid", True, "cache secret ssh"),
-    ("gid", True, "cache secret ssh"),
-    ("readonly", False, "bind cache"),
-    ("ro", False, "bind cache"),
-    ("rw", False, "bind"),
-    ("readwrite", False, "bind"),
-    ("required", True, "secret ssh"),
-    ("env", True, "secret"),
-    ("size", True, "tmpfs"),
-)
+#: Keys offered bare (``ro``): their value is true when written alone.
+_BARE = frozenset({"readonly", "ro", "readwrite", "rw"})
 
 
 def mount_types() -> tuple[Choice, ...]:
-    return _MOUNT_TYPES
+    return tuple((name, doc.summary) for name, doc in reference.MOUNT_TYPES.items())
 
 
 def mount_keys(mount_type: str) -> tuple[tuple[str, str | None, bool], ...]:
-    return tuple(
-        (key, None, value) for key, value, types in _MOUNT_KEYS if mount_type in types.split()
-    )
+    """(key, documentation, takes a value) for the keys ``mount_type`` uses; the short
+    spellings of the bare keys (``ro``, ``rw``) are offered too."""
+    found: list[tuple[str, str | None, bool]] = []
+    for key in reference.mount_keys(mount_type):
+        if key.name == "type":
+            continue
+        bare = key.name in _BARE
+        found.append((key.name, key.summary, not bare))
+        if bare:
+            found.extend(
+                (alias, key.summary, False) for alias in key.aliases if alias in BARE_MOUNT_KEYS
+            )
+    return tuple(found)
 
 
 def mount_key_doc(key: str) -> str | None:
-    return None
+    doc = reference.mount_key(key)
+    return doc.summary if doc is not None else None
 
 
 def mount_values(mount_type: str, key: str) -> tuple[Choice, ...]:
-    if key == "sharing":
-        return (
-            ("shared", "Several builds use the cache at once (the default)."),
-            ("private", "A build that finds the cache in use gets a new one."),
-            ("locked", "A build waits until the cache is free."),
-        )
-    if key == "required":
-        return BOOLEANS
+    """Values of ``key=``: its closed set, or common examples."""
+    doc = reference.mount_key(key)
+    if doc is not None and doc.values:
+        return tuple((v.value, v.summary or None) for v in doc.values)
     if key == "mode":
         return (("0755", None), ("0700", None), ("0644", None), ("0600", None), ("0400", None))
     if key in ("uid", "gid"):
         return (("0", "root"), ("1000", None))
+    if key in ("target", "dst", "destination") and mount_type == "cache":
+        return _CACHE_TARGETS
+    if key == "size":
+        return (("64m", None), ("512m", None), ("1g", None))
     return ()
+
+
+#: Cache folders of common package managers and compilers, for ``type=cache,target=``.
+_CACHE_TARGETS: tuple[Choice, ...] = (
+    ("/var/cache/apt", "apt-get's downloaded packages (with sharing=locked)"),
+    ("/var/lib/apt", "apt-get's package lists (with sharing=locked)"),
+    ("/root/.cache/pip", "pip"),
+    ("/root/.cache/uv", "uv"),
+    ("/root/.npm", "npm"),
+    ("/usr/local/share/.cache/yarn", "yarn 1"),
+    ("/root/.local/share/pnpm/store", "pnpm"),
+    ("/go/pkg/mod", "Go modules"),
+    ("/root/.cache/go-build", "the Go build cache"),
+    ("/usr/local/cargo/registry", "Cargo's registry"),
+    ("/root/.m2", "Maven"),
+    ("/root/.gradle", "Gradle"),
+    ("/var/cache/apk", "apk"),
+)
 
 
 # -- directives, checks, pragmas -----------------------------------------------------------
 
-DIRECTIVE_KEYS = KNOWN_DIRECTIVES
+DIRECTIVE_KEYS = frozenset(reference.DIRECTIVES)
 
 
 def directives() -> tuple[Choice, ...]:
-    return tuple((key, None) for key in ("syntax", "escape", "check") if key in KNOWN_DIRECTIVES)
+    return tuple((d.name, _directive_doc(d)) for d in reference.DIRECTIVES.values())
 
 
-SYNTAX_VALUES: tuple[Choice, ...] = (
-    ("docker/dockerfile:1", "The newest 1.x Dockerfile frontend."),
-    ("docker/dockerfile:1-labs", "The newest 1.x frontend with experimental features."),
-)
-ESCAPE_VALUES: tuple[Choice, ...] = (
-    ("\\", "Backslash (the default)."),
-    ("`", "Backtick, for Windows paths."),
-)
-CHECK_KEYS: tuple[Choice, ...] = (
-    ("skip=", "Checks not to run, by name (comma-separated), or `all`."),
-    ("error=", "`true`: a check's warning fails the build."),
-)
-_BUILDKIT_NAME = re.compile(r"^[A-Z][A-Za-z]*[a-z][A-Za-z]*$")
+def directive_values(name: str) -> tuple[Choice, ...]:
+    doc = reference.DIRECTIVES.get(name)
+    return tuple((v.value, v.summary) for v in doc.values) if doc is not None else ()
 
 
-@functools.cache
-def check_names() -> tuple[Choice, ...]:
-    """BuildKit's build check names (those layerwise rules carry as aliases)."""
-    from ..analysis.rules import ALL_RULES
+def check_keys() -> tuple[Choice, ...]:
+    return tuple((f"{d.name}=", _directive_doc(d)) for d in reference.CHECK_KEYS.values())
 
-    found: dict[str, str | None] = {}
-    for rule in ALL_RULES:
-        for alias in rule.aliases:
-            if _BUILDKIT_NAME.match(alias):
-                found.setdefault(alias, rule.summary)
-    return tuple(sorted(found.items()))
+
+def _directive_doc(doc: reference.DirectiveDoc) -> str:
+    text = f"`{doc.name}={doc.placeholder}`: {doc.summary}"
+    return f"{text}\n\n{doc.details}" if doc.details else text
+
+
+def check_names(experimental: bool | None = None) -> tuple[Choice, ...]:
+    """BuildKit's build checks by name (only the experimental ones, or only the others,
+    when ``experimental`` says so)."""
+    return tuple(
+        (c.name, c.summary + (" (experimental)" if c.experimental else ""))
+        for c in reference.BUILDKIT_CHECKS.values()
+        if experimental is None or c.experimental == experimental
+    )
 
 
 @functools.cache
@@ -262,15 +266,23 @@ PRAGMA_SCOPES: tuple[Choice, ...] = (
 
 # -- ARGs -------------------------------------------------------------------------------------
 
+#: Set by BuildKit for every build: usable in FROM, and in a stage once declared.
 PLATFORM_ARGS = frozenset(
-    {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}
-)  # fmt: skip
-OTHER_PREDEFINED = frozenset(AUTOMATIC_ARGS - PLATFORM_ARGS)
+    name for name, doc in reference.PREDEFINED_ARGS.items() if doc.group == "platform"
+)
+PREDEFINED_ARGS = frozenset(reference.PREDEFINED_ARGS)
+#: Proxy settings: RUN sees them without a declaration.
+PROXY_ARGS = frozenset(
+    name for name, doc in reference.PREDEFINED_ARGS.items() if doc.group == "proxy"
+)
 
 
-def predefined_args() -> tuple[Choice, ...]:
-    return tuple((name, None) for name in sorted(AUTOMATIC_ARGS))
+def predefined_args(group: str | None = None) -> tuple[Choice, ...]:
+    return tuple(
+        (name, doc.summary + (f" (e.g. `{doc.example}`)" if doc.example else ""))
+        for name, doc in reference.PREDEFINED_ARGS.items()
+        if group is None or doc.group == group
+    )
 
 
 # -- other arguments ------------------------------------------------------------------------
