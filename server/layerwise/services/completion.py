@@ -192,6 +192,8 @@ def complete(
                 return request.variables_in_word(before, ins)
             return Completions()
     if stripped.startswith("#"):
+        if ins is not None:
+            return Completions()  # a comment inside a continued instruction
         return request.comment(line, stripped)
     if ins is None:
         if stripped:
@@ -359,7 +361,7 @@ class _Request:
                 continue
             written = keyword.lower() if self.lower else keyword
             for label, template in data.keyword_templates(keyword):
-                shown = label.lower() if self.lower and label == keyword else label
+                shown = label.lower() if self.lower else label
                 plain = f"{written} "
                 snippet = None
                 if self.snippets and bare and template is not None:
@@ -417,14 +419,13 @@ class _Request:
         exec_form = bool(done[len(flags) :]) and done[len(flags)].raw.startswith("[")
         if exec_form or partial.startswith("["):
             return Completions()
-        return self.argument(keyword, position, partial, done[len(flags) :], flags, target)
+        return self.argument(keyword, position, partial, flags, target)
 
     def argument(
         self,
         keyword: str,
         position: int,
         partial: str,
-        previous: list[_Word],
         flags: list[str],
         ins: Instruction,
     ) -> Completions:
