@@ -354,6 +354,19 @@ def _toolchain(image: ImageRef) -> _Toolchain | None:
     return toolchain
 
 
+def lighter_alternatives(image: ImageRef) -> list[str]:
+    """Smaller images to run on instead of ``image``, as LW104 and LW105 suggest them
+    (its slim tag; what to ship instead of a toolchain image); for the editor's hover."""
+    found = []
+    slim = _slim_tag(image)
+    if slim is not None:
+        found.append(f"{image.full_name}:{slim}")
+    toolchain = _toolchain(image)
+    if toolchain is not None:
+        found.append(f"{toolchain.what} is for building: {toolchain.instead}")
+    return found
+
+
 def _runs_application(argv: list[str]) -> bool:
     """The command runs an application rather than the toolchain's own tools."""
     if not argv:
