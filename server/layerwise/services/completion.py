@@ -19,10 +19,11 @@ from pathlib import Path
 
 from ..analysis.context import Project
 from ..analysis.dockerignore import IgnoreMatcher
-from ..analysis.facts import clean_path, parse_image, stage_infos
+from ..analysis.facts import clean_path, parse_image
 from ..analysis.images import COMMON_TAGS, TABLE, image_facts
 from ..syntax.model import Dockerfile, Instruction, Stage
 from . import completion_data as data
+from .variables import Scopes, Variable, global_scope
 
 
 class Kind(str, Enum):
@@ -392,9 +393,7 @@ class _Request:
         keyword = words[0].raw.upper()
         args = words[1:]
         target = ins
-        trigger = False
         if keyword == "ONBUILD":
-            trigger = True
             if len(args) == 0 or (len(args) == 1 and typing):
                 start = self.offset - (len(args[0].raw) if args else 0)
                 return self.keywords(start, ins, trigger=True)
@@ -411,7 +410,7 @@ class _Request:
         in_flags = len(flags) == len(done)
         position = len(done) - len(flags)
 
-        variables = self.variables_in_word(partial, target, keyword=keyword, trigger=trigger)
+        variables = self.variables_in_word(partial, target, keyword=keyword)
         if variables.items:
             return variables
         if in_flags and partial.startswith("-"):
@@ -612,7 +611,7 @@ class _Request:
 
     # -- variables --------------------------------------------------------------------------
     def variables_in_word(
-        self, partial: str, ins: Instruction, keyword: str | None = None, trigger: bool = False
+        self, partial: str, ins: Instruction, keyword: str | None = None
     ) -> Completions:
         """Variable names when the cursor follows ``$`` or ``${`` (plus a partial name)."""
         name_part = _NAME_CHARS.search(partial)
@@ -628,7 +627,7 @@ class _Request:
             return Completions()
         closing = braced and self.doc.text[self.word_end("}") : self.word_end("}") + 1] != "}"
         items = []
-        for name, detail in self.scope(ins, keyword or ins.keyword, trigger):
+        for name, detail, documentation in self.scope(ins, keyword or ins.keyword):
             items.append(
                 self.item(
                     name,
@@ -636,59 +635,45 @@ class _Request:
                     typed,
                     f"{name}}}" if closing else name,
                     detail=detail,
+                    documentation=documentation,
                     word_end=self.word_end("}/:-+,=$\"'"),
                 )
             )
         return Completions(tuple(items))
 
-    def scope(self, ins: Instruction, keyword: str, trigger: bool = False) -> list[tuple[str, str]]:
-        """Variables the builder expands in ``ins``, as BuildKit scopes them: global ARGs
-        and the platform ARGs in FROM (and between the global ARGs); inside a stage, its
-        own ARG/ENV before ``ins``, ENV of the stages it is built on, and a global ARG
-        only where the stage declares it again. Declared names first, then predefined."""
-        doc = self.doc
-        found: dict[str, str] = {}
-        predefined: dict[str, str] = {}
-        globals_ = _declared(doc.preamble, before=ins.span.start)
-        if (keyword == "FROM" and not trigger) or ins in doc.preamble:
-            for name, (_kind, value) in globals_.items():
-                found[name] = _describe("global ARG", value)
-            for name, _doc in data.predefined_args("platform"):
-                predefined[name] = "predefined ARG"
-        else:
-            stage = doc.stage_of(ins)
-            if stage is None:
-                return []
-            for ancestor in reversed(_chain(doc, stage)[1:]):
-                declared = _declared(ancestor.instructions, only="ENV")
-                for name, (_kind, value) in declared.items():
-                    found[name] = _describe(f"ENV of stage {_stage_label(ancestor)}", value)
-            declared = _declared(stage.instructions[1:], before=ins.span.start)
-            for name, (kind, value) in declared.items():
-                if kind == "ARG" and value is None and name in globals_:
-                    found[name] = _describe("ARG, global default", globals_[name][1])
-                elif kind == "ARG" and value is None and name in data.PREDEFINED_ARGS:
-                    found[name] = "predefined ARG"
-                else:
-                    found[name] = _describe(kind, value)
-            if keyword == "RUN":  # the proxy settings reach RUN undeclared
-                for name, _doc in data.predefined_args("proxy"):
-                    if name.isupper():
-                        predefined[name] = "predefined ARG (RUN only)"
-        ordered = sorted(found.items())
-        ordered.extend(sorted((n, d) for n, d in predefined.items() if n not in found))
-        return ordered
+    def scope(self, ins: Instruction, keyword: str) -> list[tuple[str, str, str | None]]:
+        """(name, detail, documentation) of the variables the builder expands in ``ins``,
+        as BuildKit scopes them (see :mod:`.variables`): declared ones first, then the
+        predefined ones (platform ARGs in FROM, proxy settings in RUN)."""
+        scope = dict(Scopes(self.doc).at(ins))
+        if keyword == "RUN":  # the proxy settings reach RUN undeclared
+            for name in data.PROXY_ARGS:
+                if name.isupper():
+                    scope.setdefault(name, Variable(name, None, "predefined", "predefined"))
+        declared = sorted(
+            (name, _variable_detail(var), data.predefined_doc(name))
+            for name, var in scope.items()
+            if var.kind != "predefined"
+        )
+        predefined = sorted(
+            (name, "predefined ARG", data.predefined_doc(name))
+            for name, var in scope.items()
+            if var.kind == "predefined"
+        )
+        return declared + predefined
 
     def arg_names(self, partial: str, ins: Instruction) -> Completions:
-        """``ARG |``: the predefined ARGs and, in a stage, the global ARGs it may re-declare."""
+        """``ARG |``: in a stage, the global ARGs it may declare again; then the
+        predefined ARGs."""
         items = []
         seen = set()
         if ins not in self.doc.preamble:
-            for name, (_kind, value) in _declared(self.doc.preamble).items():
+            for name, var in global_scope(self.doc).items():
+                if var.kind != "ARG":
+                    continue
                 seen.add(name)
-                items.append(
-                    self.item(name, Kind.VARIABLE, partial, detail=_describe("global ARG", value))
-                )
+                detail = _variable_detail(var)
+                items.append(self.item(name, Kind.VARIABLE, partial, detail=detail))
         for name, doc_ in data.predefined_args():
             if name not in seen:
                 items.append(
@@ -847,39 +832,23 @@ def _cased_template(template: str, lower: bool) -> str:
     return f"{keyword.lower()} {rest.replace(' AS ', ' as ')}" if rest else keyword.lower()
 
 
-def _chain(doc: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and the earlier stages it is built FROM, nearest first."""
-    infos = stage_infos(doc)
-    chain: list[Stage] = []
-    current: Stage | None = stage
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = infos[current.index].parent if current.index < len(infos) else None
-    return chain
-
-
-def _declared(
-    instructions: Iterable[Instruction], before: int | None = None, only: str | None = None
-) -> dict[str, tuple[str, str | None]]:
-    """ARG/ENV names declared by ``instructions`` (those starting before ``before``):
-    name -> (keyword, raw value or ``None``)."""
-    found: dict[str, tuple[str, str | None]] = {}
-    for ins in instructions:
-        if before is not None and ins.span.start >= before:
-            break
-        if ins.keyword not in ("ARG", "ENV") or (only and ins.keyword != only):
-            continue
-        for pair in ins.pairs:
-            found[pair.key.value] = (ins.keyword, pair.value.raw if pair.value else None)
-    return found
-
-
-def _describe(kind: str, value: str | None) -> str:
-    return f"{kind} = {value}" if value is not None else kind
-
-
-def _stage_label(stage: Stage) -> str:
-    return stage.name_token.value if stage.name_token is not None else str(stage.index)
+def _variable_detail(var: Variable) -> str:
+    """``ENV = /app``, ``global ARG = 3.12``, ``ENV from stage base``…"""
+    if var.scope == "global":
+        kind = "global ARG"
+    elif var.scope == "inherited" and var.stage is not None:
+        name = var.stage.name_token.value if var.stage.name_token else str(var.stage.index)
+        kind = f"ENV from stage {name}"
+    else:
+        kind = var.kind
+    if var.pair is not None and var.pair.value is not None:
+        return f"{kind} = {var.pair.value.raw}"
+    if var.global_default is not None and var.global_default.pair is not None:
+        default = var.global_default.pair.value
+        return f"{kind}, global default = {default.raw}" if default else f"{kind}, global"
+    if var.kind == "ARG" and data.predefined_doc(var.name) is not None:
+        return "ARG, predefined"
+    return kind
 
 
 def _stage_detail(stage: Stage) -> str:

@@ -277,6 +277,11 @@ PROXY_ARGS = frozenset(
 )
 
 
+def predefined_doc(name: str) -> str | None:
+    doc = reference.PREDEFINED_ARGS.get(name)
+    return doc.summary if doc is not None else None
+
+
 def predefined_args(group: str | None = None) -> tuple[Choice, ...]:
     return tuple(
         (name, doc.summary + (f" (e.g. `{doc.example}`)" if doc.example else ""))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from ...services.completion import Completion, ContextFiles, Kind, complete
-from ...syntax.model import Dockerfile
-from ...syntax.parser import parse
+from ...syntax.source import Encoding, SourceText
 from ..convert import to_range
 from ..guard import guarded
 
 if TYPE_CHECKING:
-    from ..documents import Document
     from ..server import LayerwiseServer
 
 #: Typing one of these asks for completion: flags (``-``), values (``=``, ``,``),
@@ -36,21 +35,6 @@ _KINDS = {
 
 
 def register(server: LayerwiseServer) -> None:
-    # The model of each open document's latest text, when no lint result holds it.
-    parsed: dict[str, tuple[str, Dockerfile]] = {}
-
-    def model(doc: Document) -> Dockerfile:
-        if doc.result is not None:
-            return doc.result.doc
-        cached = parsed.get(doc.uri)
-        if cached is not None and cached[0] is doc.text:
-            return cached[1]
-        if len(parsed) > 64:
-            parsed.clear()
-        fresh = parse(doc.text)
-        parsed[doc.uri] = (doc.text, fresh)
-        return fresh
-
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
@@ -72,7 +56,7 @@ def register(server: LayerwiseServer) -> None:
             if project is not None:
                 files = ContextFiles(project, path.parent, path)
         caps = _item_capabilities(ls)
-        result = complete(model(doc), offset, snippets=caps.snippet_support, files=files)
+        result = complete(doc.model, offset, snippets=caps.snippet_support, files=files)
         convert = _Converter(source, encoding, caps)
         items = [convert.item(index, item) for index, item in enumerate(result.items)]
         return types.CompletionList(is_incomplete=result.incomplete, items=items)
@@ -95,22 +79,20 @@ def _item_capabilities(ls: LayerwiseServer) -> _Capabilities:
     )
 
 
+@dataclass(frozen=True, slots=True)
 class _Capabilities:
-    __slots__ = ("snippet_support", "insert_replace", "deprecated_tag", "markdown")
+    """What the client's completion items support."""
 
-    def __init__(
-        self, snippet_support: bool, insert_replace: bool, deprecated_tag: bool, markdown: bool
-    ) -> None:
-        self.snippet_support = snippet_support
-        self.insert_replace = insert_replace
-        self.deprecated_tag = deprecated_tag
-        self.markdown = markdown
+    snippet_support: bool
+    insert_replace: bool
+    deprecated_tag: bool
+    markdown: bool
 
 
 class _Converter:
     """Completion items with positions converted once per distinct offset."""
 
-    def __init__(self, source, encoding, caps: _Capabilities) -> None:  # noqa: ANN001
+    def __init__(self, source: SourceText, encoding: Encoding, caps: _Capabilities) -> None:
         self.source = source
         self.encoding = encoding
         self.caps = caps
