@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from layerwise.analysis.context import FileSystemProject
 from layerwise.services.completion import (
@@ -476,3 +478,33 @@ def test_no_context_paths_for_copy_from_or_the_destination(tmp_path: Path) -> No
     assert labels("FROM alpine AS a\nFROM alpine\nCOPY --from=a |", files=files) == []
     assert labels("FROM alpine\nCOPY app /|", files=files) == []
     assert labels("FROM alpine\nCOPY |", files=None) == []
+
+
+# -- any position -----------------------------------------------------------------------------
+
+_FRAGMENTS = [
+    "# syntax=docker/dockerfile:1\n", "# escape=`\n", "# check=skip=JSONArgsRecommended\n",
+    "ARG BASE=alpine\n", "FROM $BASE AS build\n", "FROM --platform=$BUILDPLATFORM golang\n",
+    "RUN --mount=type=cache,target=/root/.cache \\\n    go build ./...\n",
+    "COPY --from=build --chmod=755 /out /usr/bin/\n", "ENV A=1 B=${A:-x}\n",
+    "RUN <<EOF\necho $A\nEOF\n", "COPY <<'EOT' /x\n$B\nEOT\n", "ONBUILD RUN true\n",
+    "# layerwise: ignore=LW601,\n", "# hadolint ignore=DL3008\n", "\tworkdir /app\r\n",
+    'CMD ["run", "😀"]\n', "RUN echo \\\n  # inside\n  done\n", "HEALTHCHECK --interval=5s CMD x\n",
+    "LABEL a=b \\\n", "FROM", "--mount=", "${", "$", " ", "\n", "\r\n", "`\n", "\\\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=8), st.integers(min_value=0), st.booleans())
+def test_any_position_gives_ranges_on_the_cursor_line(
+    fragments: list[str], where: int, snippets: bool
+) -> None:
+    text = "".join(fragments)
+    offset = where % (len(text) + 1)
+    doc = parse(text)
+    result = complete(doc, offset, snippets=snippets)
+    line_start = doc.source.line_start(doc.source.line_of(offset))
+    for found in result.items:
+        assert line_start <= found.start <= found.end == offset
+        assert found.word_end is None or found.word_end >= offset
+        assert found.label and "\n" not in found.insert

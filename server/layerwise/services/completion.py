@@ -334,7 +334,9 @@ class _Request:
         self, label: str, kind: Kind, typed: str, insert: str | None = None, **extra: object
     ) -> Completion:
         """A candidate replacing ``typed``, the text just before the cursor."""
-        start = self.offset - len(typed)
+        # A word split by a line continuation: replace only its part on this line.
+        source = self.doc.source
+        start = max(self.offset - len(typed), source.line_start(source.line_of(self.offset)))
         extra.setdefault("word_end", self.word_end())
         return Completion(
             label=label,
