@@ -472,6 +472,19 @@ def test_large_folders_are_capped_and_marked_incomplete(tmp_path: Path) -> None:
     assert not narrowed.incomplete and len(narrowed.items) == 10
 
 
+def test_bind_mount_source_lists_the_build_context(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("")
+    files = _context(tmp_path)
+    chosen, text = item(
+        "FROM alpine\nRUN --mount=type=bind,source=req|,target=/r x",
+        "requirements.txt",
+        files=files,
+    )
+    assert text[chosen.start : chosen.end] == "req"
+    assert chosen.word_end == chosen.end  # the next key is not part of the word
+    assert labels("FROM alpine AS a\nFROM alpine\nRUN --mount=from=a,source=|", files=files) == []
+
+
 def test_no_context_paths_for_copy_from_or_the_destination(tmp_path: Path) -> None:
     (tmp_path / "app").write_text("")
     files = _context(tmp_path)

@@ -532,6 +532,8 @@ class _Request:
             return Completions(tuple(items))
         if key == "from":
             return self.stages(val, ins, stop=",")
+        if key in ("source", "src") and mount_type == "bind" and "from" not in given:
+            return self.paths(val, stop=",")  # a folder or file of the build context
         choices = data.mount_types() if key == "type" else data.mount_values(mount_type, key)
         return Completions(
             tuple(
@@ -686,7 +688,7 @@ class _Request:
         return Completions(tuple(items))
 
     # -- build context ------------------------------------------------------------------
-    def paths(self, partial: str) -> Completions:
+    def paths(self, partial: str, stop: str = "") -> Completions:
         if self.files is None or any(c in partial for c in "*?[\"'"):
             return Completions()
         folder, slash, name = partial.rpartition("/")
@@ -700,7 +702,7 @@ class _Request:
                     f"{entry}/" if is_folder else entry,
                     Kind.FOLDER if is_folder else Kind.FILE,
                     name,
-                    word_end=self.word_end("/"),
+                    word_end=self.word_end("/" + stop),
                     retrigger=is_folder,
                 )
             )
