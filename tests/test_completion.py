@@ -114,7 +114,9 @@ def test_keywords_again_after_the_heredoc_terminator() -> None:
 def test_expanding_heredoc_body_completes_variables() -> None:
     found = labels("FROM alpine\nARG V\nRUN <<EOF\necho $|\nEOF\n")
     assert found[0] == "V" and "RUN" not in found
-    assert labels("FROM alpine\nARG V\nRUN <<'EOF'\necho $|\nEOF\n") == []
+    # A quoted delimiter: COPY writes ``$V`` as it is; a RUN script still expands it.
+    assert labels("FROM alpine\nARG V\nCOPY <<'EOF' /x\necho $|\nEOF\n") == []
+    assert labels("FROM alpine\nARG V\nRUN <<'EOF'\necho $|\nEOF\n")[0] == "V"
 
 
 def test_continuation_line_continues_the_instruction() -> None:
@@ -289,6 +291,11 @@ def test_tags_after_the_colon_replace_only_the_tag() -> None:
 def test_tags_used_elsewhere_in_the_file_come_first() -> None:
     found = labels("FROM node:20.11-bookworm AS a\nFROM node:|")
     assert found[0] == "20.11-bookworm"
+
+
+def test_healthcheck_mode_follows_the_case_style() -> None:
+    assert labels("FROM alpine\nHEALTHCHECK --interval=5s |") == ["CMD", "NONE"]
+    assert labels("from alpine\nhealthcheck |") == ["cmd", "none"]
 
 
 def test_from_second_word_is_as() -> None:

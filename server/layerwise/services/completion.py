@@ -223,14 +223,16 @@ def _instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:
 
 
 def _in_heredoc(ins: Instruction, offset: int) -> bool | None:
-    """``None`` outside any heredoc body or terminator; else whether the body expands."""
+    """``None`` outside any heredoc body or terminator; else whether variables expand in
+    the body."""
     target = ins.trigger if ins.trigger is not None else ins
     for heredoc in target.heredocs:
         end = heredoc.terminator.end if heredoc.terminator is not None else None
         if heredoc.body.start <= offset and (end is None or offset <= end):
             if heredoc.terminator is not None and offset >= heredoc.terminator.start:
                 return False
-            return heredoc.expand
+            # A RUN script's own ``$NAME`` expands when the shell runs it, quoted or not.
+            return heredoc.expand or target.keyword == "RUN"
     return None
 
 
@@ -448,7 +450,8 @@ class _Request:
                 return Completions()  # most likely the destination, in the image
             return self.paths(partial)
         if keyword == "HEALTHCHECK" and position == 0:
-            return self.words(partial, data.HEALTHCHECK_MODES)
+            modes = [(m.lower() if self.lower else m, doc) for m, doc in data.HEALTHCHECK_MODES]
+            return self.words(partial, modes)
         if keyword == "STOPSIGNAL" and position == 0:
             return self.words(partial, data.SIGNALS)
         if keyword == "ARG" and position == 0 and "=" not in partial:
