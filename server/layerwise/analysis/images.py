@@ -221,3 +221,34 @@ def has_tool(facts: ImageFacts, tool: str) -> bool | None:
     if tool in facts.lacks or facts.artifacts_only or facts.os in ("scratch",):
         return False
     return None
+
+
+#: Tags commonly written for well-known images, for editor completion after ``FROM``:
+#: floating tags (majors, release names, variants) that name a line of releases rather
+#: than one build. Illustrations only: nothing here is checked against a registry.
+COMMON_TAGS: dict[str, tuple[str, ...]] = {
+    "alpine": ("3", "3.22", "3.21", "latest", "edge"),
+    "debian": ("trixie", "trixie-slim", "bookworm", "bookworm-slim", "stable-slim"),
+    "ubuntu": ("24.04", "22.04", "noble", "jammy", "latest"),
+    "busybox": ("stable", "musl", "glibc", "latest"),
+    "fedora": ("42", "latest"),
+    "node": ("lts", "lts-alpine", "lts-slim", "24", "24-alpine", "24-slim", "22", "22-alpine",
+             "22-slim"),
+    "python": ("3.13", "3.13-slim", "3.13-alpine", "3.12", "3.12-slim", "3-slim"),
+    "golang": ("1.25", "1.25-alpine", "1.24", "1.24-alpine", "1-alpine"),
+    "rust": ("1", "1-slim", "1-alpine"),
+    "ruby": ("3.4", "3.4-slim", "3.4-alpine"),
+    "php": ("8.4-fpm", "8.4-fpm-alpine", "8.4-apache", "8.3-fpm"),
+    "eclipse-temurin": ("21-jre", "21-jdk", "21-jre-alpine", "17-jre", "17-jdk"),
+    "nginx": ("stable", "stable-alpine", "mainline", "alpine"),
+    "httpd": ("2.4", "2.4-alpine"),
+    "postgres": ("17", "17-alpine", "16", "16-alpine"),
+    "redis": ("7", "7-alpine"),
+    "buildpack-deps": ("bookworm", "bookworm-curl", "bookworm-scm", "noble"),
+    "gcr.io/distroless/static-debian12": ("nonroot", "latest", "debug"),
+    "gcr.io/distroless/base-debian12": ("nonroot", "latest", "debug"),
+    "gcr.io/distroless/cc-debian12": ("nonroot", "latest"),
+    "mcr.microsoft.com/dotnet/sdk": ("9.0", "8.0", "9.0-alpine"),
+    "mcr.microsoft.com/dotnet/aspnet": ("9.0", "8.0", "9.0-alpine"),
+    "tonistiigi/xx": ("latest",),
+}  # fmt: skip

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 FEATURES: tuple[str, ...] = (
     "hover",
     "signature",
+    "completion",
     "folding",
     "selection",
     "links",
