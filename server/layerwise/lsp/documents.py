@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..analysis.engine import LintResult
+from ..syntax.model import Dockerfile
+from ..syntax.parser import parse
 from ..syntax.source import Encoding, SourceText
 
 
@@ -24,9 +26,20 @@ class Document:
     #: Cached lint result and the settings generation it was computed with.
     result: LintResult | None = field(default=None, repr=False)
     result_generation: int = -1
+    _model: Dockerfile | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.source = SourceText(self.text)
+
+    @property
+    def model(self) -> Dockerfile:
+        """The parsed text for editor features: the lint result's when there is one,
+        else parsed once per change (no lint needed for a hover or a token)."""
+        if self.result is not None and self.result.doc.text == self.text:
+            return self.result.doc
+        if self._model is None:
+            self._model = parse(self.text)
+        return self._model
 
     @property
     def path(self) -> Path | None:
@@ -50,6 +63,7 @@ class Document:
             self.text = self.text[:begin] + text + self.text[finish:]
         self.source = SourceText(self.text)
         self.result = None
+        self._model = None
 
 
 def uri_to_path(uri: str) -> Path | None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .server import LayerwiseServer
 
 #: The feature modules under layerwise.lsp.features, registered in this order.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = ("formatting", "semantic_tokens")
 
 
 def register_editor_features(server: LayerwiseServer) -> None:
