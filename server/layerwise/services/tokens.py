@@ -88,14 +88,16 @@ def encode(tokens: list[SemanticToken], source: SourceText, encoding: Encoding) 
     data: list[int] = []
     last_line = 0
     last_char = 0
-    line = 0
+    line = -1
     line_start = 0
+    next_start = 0  # where the line after ``line`` starts
     ascii_line = True
     starts = source.line_starts
     for token in tokens:
-        if line + 1 < len(starts) and token.start >= starts[line + 1] or token.start < line_start:
+        if token.start >= next_start or token.start < line_start:
             line = bisect_right(starts, token.start) - 1
             line_start = starts[line]
+            next_start = starts[line + 1] if line + 1 < len(starts) else len(text) + 1
             ascii_line = encoding == "utf-32" or text[line_start : source.line_ends[line]].isascii()
         if ascii_line:
             char = token.start - line_start
