@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dockerfile_strategies import dockerfiles
+from layerwise.services.layout import layout_of
 from layerwise.services.tokens import (
     TOKEN_MODIFIERS,
     TOKEN_TYPES,
@@ -208,6 +209,15 @@ def check_invariants(text: str) -> None:
         piece = text[token.start : token.end]
         assert "\n" not in piece and "\r" not in piece, (token, piece)
         previous_end = token.end
+    # Continuation characters belong to no token (the pieces of a continued word stop
+    # before them).
+    escapes = {
+        segment.escape
+        for ins in doc.instructions
+        for segment in layout_of(doc, ins).segments
+        if segment.escape is not None
+    }
+    assert not [t for t in tokens if any(t.start <= e < t.end for e in escapes)]
     # Independent check of the LSP encoding: decode, then compare with positions found
     # by splitting the text ourselves.
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
