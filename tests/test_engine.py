@@ -148,7 +148,8 @@ def test_settings_are_strict_and_keep_the_good_keys() -> None:
     assert errors == ["layerwise.select: expected a list of strings, got string 'DL3008'"]
     _, errors = parse_settings({"colour": 1})
     assert errors == [
-        "layerwise: unknown setting 'colour' (known: select, extendSelect, ignore, severity, unsafeFixes)"
+        "layerwise: unknown setting 'colour' (known: select, extendSelect, ignore, severity,"
+        " unsafeFixes, format.keywordCase, format.multiLine)"
     ]
     _, errors = parse_settings({"severity": {"LW101": "loud"}})
     assert errors == [

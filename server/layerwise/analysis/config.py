@@ -26,6 +26,7 @@ from .rule import Severity
 from .rules import ALL_RULES
 
 FAIL_LEVELS = ("error", "warning", "info", "hint", "none")
+KEYWORD_CASES = ("upper", "lower", "keep")
 LABEL_TYPES = ("text", "url", "email", "semver", "hash", "rfc3339", "spdx")
 # Settings of the editor extensions (how to start the server), not of the linter:
 # they arrive in the same ``layerwise`` section and are not ours to judge.
@@ -53,6 +54,9 @@ class Config:
     stop_search: bool | None = None
     #: Folder that ``per_file_ignores`` and the discovery globs are relative to.
     root: Path | None = None
+    # Editor formatting (``layerwise.format.*``); None: the defaults.
+    format_keyword_case: str | None = None
+    format_multi_line: bool | None = None
 
     def merged(self, override: Config) -> Config:
         """``override`` on top of ``self``: set values win, lists of ignores add up."""
@@ -73,6 +77,8 @@ class Config:
             extend_exclude=self.extend_exclude + override.extend_exclude,
             stop_search=_pick(override.stop_search, self.stop_search),
             root=override.root if override.per_file_ignores else self.root,
+            format_keyword_case=_pick(override.format_keyword_case, self.format_keyword_case),
+            format_multi_line=_pick(override.format_multi_line, self.format_multi_line),
         )
 
     def lint_options(self, path: Path | None = None) -> LintOptions:
@@ -221,6 +227,8 @@ _HOOKS: dict[str, Callable[[Any, Any], Any]] = {
     "exclude": _globs,
     "extend_exclude": _globs,
     "stop_search": _CONVERTER.get_structure_hook(bool),
+    "format_keyword_case": _choice(KEYWORD_CASES),
+    "format_multi_line": _CONVERTER.get_structure_hook(bool),
 }
 
 _CONVERTER.register_structure_hook(
@@ -247,6 +255,8 @@ SETTINGS_KEYS = {  # editor settings (camelCase, as VS Code shows them)
     "ignore": "ignore",
     "severity": "severity",
     "unsafeFixes": "unsafe_fixes",
+    "format.keywordCase": "format_keyword_case",
+    "format.multiLine": "format_multi_line",
 }
 FILE_KEYS = {  # layerwise.toml / [tool.layerwise]
     "select": "select",
@@ -338,7 +348,15 @@ def structure(
 
 
 def parse_settings(raw: Any, prefix: str = "layerwise") -> tuple[Config, list[str]]:
-    """Editor settings (the ``layerwise`` section of workspace/configuration)."""
+    """Editor settings (the ``layerwise`` section of workspace/configuration).
+
+    Dotted settings arrive nested (``{"format": {"multiLine": false}}``, as VS Code
+    sends them) or flat (``{"format.multiLine": false}``); both mean the same.
+    """
+    if isinstance(raw, dict) and isinstance(raw.get("format"), dict):
+        raw = {k: v for k, v in raw.items() if k != "format"} | {
+            f"format.{k}": v for k, v in raw["format"].items()
+        }
     return structure(raw, SETTINGS_KEYS, prefix, ignored=CLIENT_KEYS)
 
 

@@ -26,6 +26,8 @@ FEATURES: tuple[str, ...] = (
     "fixall",
     "navigation",
     "symbols",
+    "semantic_tokens",
+    "formatting",
 )
 
 
