@@ -78,9 +78,8 @@ def test_watch_rechecks_after_an_edit_and_stops_on_interrupt(tmp_path: Path) -> 
         assert any("All checks passed (1 file)" in line for line in first)
 
         edited = 'FROM alpine:3.20\nADD app.py /opt/\nUSER nobody\nCMD ["true"]\n'
-        lines.until(
-            "Dockerfile changed; checking again", poke=lambda: dockerfile.write_text(edited)
-        )
+        announced = lines.until("checking again", poke=lambda: replace(dockerfile, edited))
+        assert "] Dockerfile changed; checking again." in announced[-1]
         second = lines.until(WATCHING)
         assert any(f"{dockerfile}:2:1:" in line and "LW" in line for line in second), second
 

@@ -8,6 +8,7 @@ and heredocs.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from lsp_support import CONFIG, apply_workspace_edit, capabilities, code_points
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @asynccontextmanager
@@ -106,7 +109,13 @@ async def test_capabilities_are_advertised(tmp_path: Path):
         assert caps.inlay_hint_provider
         assert caps.code_lens_provider is not None
         assert caps.execute_command_provider is not None
-        assert "layerwise.fixAll" in caps.execute_command_provider.commands
+        commands = caps.execute_command_provider.commands
+        assert "layerwise.server.fixAll" in commands
+        # VS Code's language client registers each server command as an editor command:
+        # one the extension registers itself would stop the client from starting.
+        manifest = json.loads((ROOT / "vscode-client" / "package.json").read_text())
+        own = {c["command"] for c in manifest["contributes"]["commands"]}
+        assert not own & set(commands)
     finally:
         await client.shutdown_session()
         await client.stop()
@@ -287,7 +296,7 @@ async def test_fix_all_command_and_code_lens(tmp_path: Path):
         assert lenses is not None and len(lenses) == 1
         lens = lenses[0]
         assert lens.range.start == types.Position(0, 0)
-        assert lens.command is not None and lens.command.command == "layerwise.fixAll"
+        assert lens.command is not None and lens.command.command == "layerwise.server.fixAll"
         assert lens.command.title.startswith("Fix ") and lens.command.title.endswith("problems")
         count = int(lens.command.title.split()[1])
         assert count >= 2  # ADD -> COPY and MAINTAINER -> LABEL at least
@@ -310,7 +319,7 @@ async def test_fix_all_command_and_code_lens(tmp_path: Path):
         assert none is not None and len(none) == 0
         assert (
             await client.workspace_execute_command_async(
-                types.ExecuteCommandParams(command="layerwise.fixAll", arguments=[other.uri])
+                types.ExecuteCommandParams(command="layerwise.server.fixAll", arguments=[other.uri])
             )
             is False
         )

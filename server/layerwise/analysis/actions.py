@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..syntax.model import Dockerfile
 from .context import Project
-from .engine import fix_text, instruction_at
+from .engine import fix_text
 from .options import LintOptions
 from .rule import Edit, Finding
 from .suppression import layerwise_pragma
@@ -14,7 +14,7 @@ from .suppression import layerwise_pragma
 
 def ignore_edit(doc: Dockerfile, finding: Finding) -> Edit | None:
     """Add the finding's code to an ignore pragma above its instruction."""
-    ins = instruction_at(doc, finding.span.start)
+    ins = doc.instruction_at(finding.span.start)
     if ins is None:
         return None
     code = finding.rule.code

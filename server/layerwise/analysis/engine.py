@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..syntax.model import Dockerfile, Instruction, Span
+from ..syntax.model import Dockerfile, Span
 from ..syntax.parser import parse
 from .context import LintContext, Project
 from .options import LintOptions
@@ -212,14 +211,6 @@ def lint_text(
     if rules is None:
         rules = _all_rules()
     return lint_document(parse(text), rules, options, path, project)
-
-
-def instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:
-    starts = [ins.span.start for ins in doc.instructions]
-    index = bisect_right(starts, offset) - 1
-    if index >= 0 and offset <= doc.instructions[index].span.end:
-        return doc.instructions[index]
-    return None
 
 
 # -- applying fixes -----------------------------------------------------------------

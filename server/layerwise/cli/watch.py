@@ -43,7 +43,9 @@ def watch(check_once: Callable[[], int], paths: Sequence[str]) -> int:
             raise_interrupt=False,
             yield_on_timeout=False,
         ):
-            names = sorted({Path(changed).name for _, changed in batch})
+            changed = {Path(path) for _, path in batch}
+            # A save also touches the folder: name the files, unless only folders changed.
+            names = sorted({p.name for p in changed if not p.is_dir()} or {p.name for p in changed})
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             _say(out, f"\n[{time.strftime('%H:%M:%S')}] {shown} changed; checking again.")
             status = _run(check_once, out)

@@ -185,7 +185,7 @@ def complete(
     stripped = before.lstrip(_WS)
     request = _Request(doc, offset, snippets, files)
 
-    ins = _instruction_at(doc, offset)
+    ins = doc.instruction_at(offset)
     if ins is not None:
         heredoc = _in_heredoc(ins, offset)
         if heredoc is not None:
@@ -205,21 +205,6 @@ def complete(
 
 
 # -- locating the cursor ------------------------------------------------------------------
-
-
-def _instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:
-    instructions = doc.instructions
-    low, high = 0, len(instructions)
-    while low < high:  # the last instruction starting at or before the offset
-        middle = (low + high) // 2
-        if instructions[middle].span.start <= offset:
-            low = middle + 1
-        else:
-            high = middle
-    if low == 0:
-        return None
-    ins = instructions[low - 1]
-    return ins if offset <= ins.span.end else None
 
 
 def _in_heredoc(ins: Instruction, offset: int) -> bool | None:

@@ -11,7 +11,6 @@ or plain text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from ..analysis.facts import ImageRef, expand, stage_infos, syntax_version
 from ..analysis.images import image_facts
 from ..analysis.rule import Finding, Rule
 from ..analysis.suppression import parse_pragma
-from ..syntax.model import Comment, Dockerfile, Flag, Instruction, KeyValue, Span, Stage
+from ..syntax.model import Dockerfile, Flag, Instruction, KeyValue, Span, Stage
 from . import reference
 from .variables import (
     RUNTIME,
@@ -297,20 +296,12 @@ def _check_name_blocks(key: str, name: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _comment_at(doc: Dockerfile, offset: int) -> Comment | None:
-    comments = doc.comments
-    index = bisect_right([c.span.start for c in comments], offset) - 1
-    if index >= 0 and comments[index].span.start <= offset <= comments[index].span.end:
-        return comments[index]
-    return None
-
-
 _CHECK_COMMENT = re.compile(r"#\s*check\s*=\s*(?P<value>.*?)\s*$", re.I)
 _PRAGMA_CODES = re.compile(r"ignore\s*=\s*(?P<codes>.*?)\s*$", re.I)
 
 
 def _comment(doc: Dockerfile, offset: int) -> _Found | None:
-    comment = _comment_at(doc, offset)
+    comment = doc.comment_at(offset)
     if comment is None:
         return None
     raw = doc.text[comment.span.start : comment.span.end]
@@ -349,16 +340,8 @@ def _comment(doc: Dockerfile, offset: int) -> _Found | None:
 # -- instructions ------------------------------------------------------------------------------
 
 
-def _instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:
-    instructions = doc.instructions
-    index = bisect_right([i.span.start for i in instructions], offset) - 1
-    if index >= 0 and offset <= instructions[index].span.end:
-        return instructions[index]
-    return None
-
-
 def _instruction(doc: Dockerfile, offset: int) -> _Found | None:
-    outer = _instruction_at(doc, offset)
+    outer = doc.instruction_at(offset)
     if outer is None:
         return None
     ins = outer

@@ -7,7 +7,6 @@ exec, heredoc...); the active one is the form the instruction is written in.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..syntax.model import Dockerfile, Instruction
@@ -29,7 +28,7 @@ class SignatureHelp:
 
 def signature_help(doc: Dockerfile, offset: int) -> SignatureHelp | None:
     """Signature help for the instruction at ``offset`` (code points), if any."""
-    ins = _instruction_at(doc, offset)
+    ins = doc.instruction_at(offset)
     if ins is None or _in_comment(doc, offset):
         return None
     if ins.trigger is not None and offset > ins.trigger.keyword_span.end:
@@ -47,18 +46,9 @@ def signature_help(doc: Dockerfile, offset: int) -> SignatureHelp | None:
     return SignatureHelp(signatures, active, _active_parameter(ins, signature, offset))
 
 
-def _instruction_at(doc: Dockerfile, offset: int) -> Instruction | None:
-    instructions = doc.instructions
-    index = bisect_right([i.span.start for i in instructions], offset) - 1
-    if index >= 0 and offset <= instructions[index].span.end:
-        return instructions[index]
-    return None
-
-
 def _in_comment(doc: Dockerfile, offset: int) -> bool:
-    comments = doc.comments
-    index = bisect_right([c.span.start for c in comments], offset) - 1
-    return index >= 0 and comments[index].span.start < offset <= comments[index].span.end
+    comment = doc.comment_at(offset)
+    return comment is not None and comment.span.start < offset
 
 
 def _after_cmd(ins: Instruction) -> str:

@@ -276,6 +276,20 @@ class Dockerfile:
     def _stage_by_instruction(self) -> dict[int, Stage]:
         return {id(ins): stage for stage in self.stages for ins in stage.instructions}
 
+    def instruction_at(self, offset: int) -> Instruction | None:
+        """The top-level instruction whose span holds ``offset`` (its end included)."""
+        index = bisect_right(self.instructions, offset, key=lambda i: i.span.start) - 1
+        if index >= 0 and offset <= self.instructions[index].span.end:
+            return self.instructions[index]
+        return None
+
+    def comment_at(self, offset: int) -> Comment | None:
+        """The comment whose span (from ``#`` to the end of its line) holds ``offset``."""
+        index = bisect_right(self.comments, offset, key=lambda c: c.span.start) - 1
+        if index >= 0 and offset <= self.comments[index].span.end:
+            return self.comments[index]
+        return None
+
     def stage_of(self, instruction: Instruction) -> Stage | None:
         found = self._stage_by_instruction.get(id(instruction))
         if found is not None:

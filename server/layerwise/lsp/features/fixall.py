@@ -1,4 +1,4 @@
-"""The ``layerwise.fixAll`` command and a "Fix N problems" code lens above line 1.
+"""The ``layerwise.server.fixAll`` command and a "Fix N problems" code lens above line 1.
 
 The command applies every fix that "fix all" would (the same code path as the
 ``source.fixAll.layerwise`` code action) through ``workspace/applyEdit``. The lens
@@ -15,7 +15,7 @@ from ...services.fixes import fix_all_title, fixable_count
 from ..guard import guarded
 from ..server import LayerwiseServer, _fix_all
 
-FIX_ALL_COMMAND = "layerwise.fixAll"
+FIX_ALL_COMMAND = "layerwise.server.fixAll"
 
 
 def register(server: LayerwiseServer) -> None:
