@@ -675,11 +675,18 @@ def _apt_pinned(package: str) -> bool:
     return "=" in package or "/" in package or package.endswith(".deb")
 
 
-def _apt_pin_example(names: list[str]) -> str:
-    """The pin for these very packages; the version is the user's to choose."""
-    pins = ", ".join(f"'{name}=<version>'" for name in names)
-    where = " ".join(names)
-    return f"{pins}; 'apt-cache policy {where}' in the base image lists the versions"
+def _pin_example(form: str, listing: str) -> Callable[[list[str]], str]:
+    """The pin for these very packages (``form`` with ``{name}``); the version is the
+    user's to choose, and ``listing`` (with ``{names}``) is how to see the versions."""
+
+    def example(names: list[str]) -> str:
+        pins = ", ".join(f"'{form.format(name=name)}'" for name in names)
+        return f"{pins}; '{listing.format(names=' '.join(names))}' in the base image lists them"
+
+    return example
+
+
+_apt_pin_example = _pin_example("{name}=<version>", "apt-cache policy {names}")
 
 
 def _apk_packages(ctx: LintContext, ins: Instruction) -> Iterator[tuple[Token, str]]:
@@ -739,7 +746,7 @@ def _zypper_pinned(package: str) -> bool:
 def _pins(
     packages: Callable[[LintContext, Instruction], Iterator[tuple[Token, str]]],
     pinned: Callable[[str], bool],
-    example: str | Callable[[list[str]], str],
+    example: Callable[[list[str]], str],
 ) -> Callable[[LintContext], Iterator[Violation]]:
     def check(ctx: LintContext) -> Iterator[Violation]:
         for _, ins in _all_runs(ctx):
@@ -751,7 +758,7 @@ def _pins(
             for word, names in unpinned.values():
                 listed = ", ".join(f"'{name}'" for name in names)
                 verb, it = ("has", "it") if len(names) == 1 else ("have", "them")
-                pin = example if isinstance(example, str) else example(names)
+                pin = example(names)
                 yield Violation(
                     word.span,
                     f"{listed} {verb} no version: each build installs whatever the mirror "
@@ -1023,7 +1030,9 @@ RULES = (
         summary="apk add of a package without a version",
         severity=Severity.INFO,
         category="layers",
-        check=_pins(_apk_packages, _apk_pinned, "curl=8.5.0-r0 or curl~8.5"),
+        check=_pins(
+            _apk_packages, _apk_pinned, _pin_example("{name}=<version>", "apk policy {names}")
+        ),
         aliases=("DL3018",),
         default_enabled=False,
     ),
@@ -1054,7 +1063,9 @@ RULES = (
         severity=Severity.INFO,
         category="layers",
         check=_pins(
-            lambda ctx, ins: _rpm_packages(ctx, ins, ("yum",)), _rpm_pinned, "nginx-1.20.1"
+            lambda ctx, ins: _rpm_packages(ctx, ins, ("yum",)),
+            _rpm_pinned,
+            _pin_example("{name}-<version>", "yum list --showduplicates {names}"),
         ),
         aliases=("DL3033",),
         default_enabled=False,
@@ -1085,7 +1096,11 @@ RULES = (
         summary="dnf, microdnf or tdnf install of a package without a version",
         severity=Severity.INFO,
         category="layers",
-        check=_pins(lambda ctx, ins: _rpm_packages(ctx, ins, _DNF), _rpm_pinned, "nginx-1.20.1"),
+        check=_pins(
+            lambda ctx, ins: _rpm_packages(ctx, ins, _DNF),
+            _rpm_pinned,
+            _pin_example("{name}-<version>", "dnf list --showduplicates {names}"),
+        ),
         aliases=("DL3041",),
         default_enabled=False,
     ),
@@ -1126,7 +1141,11 @@ RULES = (
         summary="zypper install of a package without a version",
         severity=Severity.INFO,
         category="layers",
-        check=_pins(_zypper_packages, _zypper_pinned, "nginx=1.21.5 or 'nginx>=1.21'"),
+        check=_pins(
+            _zypper_packages,
+            _zypper_pinned,
+            _pin_example("{name}=<version>", "zypper search -s {names}"),
+        ),
         aliases=("DL3037",),
         default_enabled=False,
     ),
