@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Generator
@@ -58,6 +59,9 @@ class Framer:
     def __init__(self) -> None:
         self.buffer = bytearray()
         self._skip = 0  # bytes of an oversized body still to drop
+        # How far an incomplete body was searched for a following header (a big body
+        # arrives in many chunks: each byte is searched about once).
+        self._searched = 0
 
     def feed(self, data: bytes) -> list[bytes | str]:
         """Bodies (``bytes``) and framing problems (``str``) found so far, in order."""
@@ -101,18 +105,21 @@ class Framer:
                 del self.buffer[:body_start]
                 self._skip = length
                 continue
-            available = self.buffer[body_start : body_start + length]
-            following = _NEXT.search(available)
+            stop = min(len(self.buffer), body_start + length)
+            following = _NEXT.search(self.buffer, max(body_start, self._searched - 64), stop)
             if following is not None:
                 # The length runs into the next message: the body ends before its header.
-                cut = body_start + following.start()
+                cut = following.start()
                 out.append(bytes(self.buffer[body_start:cut]))
                 del self.buffer[:cut]
+                self._searched = 0
                 continue
-            if len(available) < length:
+            if stop < body_start + length:
+                self._searched = stop
                 return out
-            out.append(bytes(available))
-            del self.buffer[: body_start + length]
+            out.append(bytes(self.buffer[body_start:stop]))
+            del self.buffer[:stop]
+            self._searched = 0
 
 
 def _error(msg_id: Any, exc: JsonRpcException) -> dict[str, Any]:
@@ -253,7 +260,13 @@ def _cancelling() -> bool:
 
 def _read_stdin(stdin: IO[bytes], deliver: Callable[[bytes], None]) -> None:
     """Reader thread: hand each chunk to the loop; ``b""`` at the end of input."""
-    read = getattr(stdin, "read1", stdin.read)
+    try:
+        fd = stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    # os.read on the descriptor: a buffered reader's lock held by this daemon thread
+    # would abort the interpreter at exit.
+    read = (lambda n: os.read(fd, n)) if fd is not None else getattr(stdin, "read1", stdin.read)
     while True:
         try:
             chunk = read(65536)
