@@ -31,6 +31,7 @@ from lsprotocol import types
 from pygls.exceptions import (
     JsonRpcContentModified,
     JsonRpcException,
+    JsonRpcInternalError,
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
     JsonRpcParseError,
@@ -176,7 +177,12 @@ def dispatch(protocol: LanguageServerProtocol, body: bytes) -> None:
         else:
             log.warning("a response from the client does not decode; ignored")
         return
-    protocol.handle_message(message)
+    try:
+        protocol.handle_message(message)
+    except Exception:  # a message must never take the server down
+        log.exception("message %r could not be handled", method)
+        if is_request:
+            protocol._send_data(_error(msg_id, JsonRpcInternalError("Internal error")))
 
 
 class Protocol(LanguageServerProtocol):
@@ -191,6 +197,26 @@ class Protocol(LanguageServerProtocol):
             yield user_handler, args, None
         self.exit_code = 0 if self._shutdown else 1
         raise SystemExit(self.exit_code)
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Callable[[Any], None],
+        args: Any = None,
+        kwargs: Any = None,
+    ) -> None:
+        # pygls files the future of every generator or async handler under its id and
+        # removes it only for requests: each notification (every didChange) would
+        # stay in ``_request_futures`` for the life of the server.
+        def done(future: Any) -> None:
+            try:
+                callback(future)
+            finally:
+                if self._request_futures.get(msg_id) is future:
+                    del self._request_futures[msg_id]
+
+        super()._execute_handler(msg_id, handler, done, args, kwargs)
 
     def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
         """A request on a document whose parse or lint is still running in a worker
