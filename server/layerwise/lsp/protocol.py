@@ -259,6 +259,17 @@ class Protocol(LanguageServerProtocol):
             return
         super()._handle_request(msg_id, method, params)
 
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current_id = self.msg_id
+        # A copy: cancelling runs done callbacks that remove entries (``_execute_handler``).
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current_id and not future.done():
+                future.cancel()
+        self._shutdown = True
+
     # The documents live in ``lsp.documents`` (LSP line indexing, checked ranges);
     # pygls' copies would double the memory and raise on ranges ours clamp.
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
