@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from .context import LintContext
+from .safefs import read_text
 
 BAKE_FILES = ("docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl")
 _LIMIT = 1 << 20  # bytes; a larger file is not read
@@ -36,14 +37,13 @@ def named_contexts(ctx: LintContext) -> frozenset[str]:
         return frozenset()
     if stat.st_size > _LIMIT:
         return frozenset()
-    return _read(str(found), stat.st_mtime_ns)
+    return _read(str(found), stat.st_mtime_ns, str(getattr(ctx.project, "root", None) or ""))
 
 
 @functools.lru_cache(maxsize=64)
-def _read(path: str, mtime_ns: int) -> frozenset[str]:
-    try:
-        text = Path(path).read_bytes().decode("utf-8", "replace")
-    except OSError:
+def _read(path: str, mtime_ns: int, root: str) -> frozenset[str]:
+    text = read_text(Path(path), Path(root) if root else None, _LIMIT)
+    if text is None:
         return frozenset()
     names: set[str] = set()
     if path.endswith(".json"):

@@ -22,11 +22,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import attrs
 
 from .config import FILE_KEYS, Config, hadolint_config, structure
+from .safefs import MAX_BYTES, read_bytes, read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -172,9 +174,12 @@ class ConfigLoader:
 
 
 def _has_tool_table(path: Path) -> bool:
+    text = read_text(path)
+    if text is None:
+        return False
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = tomllib.loads(text)
+    except ValueError:
         return False
     return isinstance(data.get("tool"), dict) and "layerwise" in data["tool"]
 
@@ -182,9 +187,20 @@ def _has_tool_table(path: Path) -> bool:
 def read_config_file(path: Path) -> tuple[Config | None, list[str]]:
     """Read one configuration file; ``None`` when it cannot be parsed at all."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}: cannot read: {exc}"]
+        info = path.stat()
+    except OSError as exc:
+        return None, [f"{path}: cannot read: {exc.strerror or exc}"]
+    if not S_ISREG(info.st_mode):
+        return None, [f"{path}: cannot read: not a regular file"]
+    if info.st_size > MAX_BYTES:
+        return None, [f"{path}: cannot read: larger than {MAX_BYTES // 1000} kB"]
+    content = read_bytes(path)
+    if content is None:
+        return None, [f"{path}: cannot read"]
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [f"{path}: cannot read: not UTF-8 (byte {exc.start})"]
     if path.name in HADOLINT_FILES or path.suffix in (".yaml", ".yml"):
         import yaml
 

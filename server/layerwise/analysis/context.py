@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..syntax.model import Dockerfile, Instruction, Stage
 from ..syntax.shell import ShellCommand
 from .facts import StageInfo, arg_env, clean_path, expand, stage_infos, stage_scopes
+from .safefs import regular_file, within
 
 if TYPE_CHECKING:
     from .options import LintOptions
@@ -44,17 +45,19 @@ class FileSystemProject:
         self.root = root.resolve() if root is not None else None
 
     def find_upward(self, start: Path, names: tuple[str, ...]) -> Path | None:
+        """Regular files only, and with a root only those whose real path (symlinks
+        and ``..`` followed) lies inside it."""
         directory = start.resolve()
+        if self.root is not None and not within(directory, self.root):
+            return None
         while True:
             for name in names:
                 candidate = directory / name
-                if candidate.is_file():
+                if regular_file(candidate) and (self.root is None or within(candidate, self.root)):
                     return candidate
             if self.root is not None and directory == self.root:
                 return None
             if directory.parent == directory:
-                return None
-            if self.root is not None and self.root not in directory.parents:
                 return None
             directory = directory.parent
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from pathspec import GitIgnoreSpec
 
 from .config import Config
+from .safefs import read_text
 
 #: The names docker users give Dockerfiles, matched without regard to case.
 DOCKERFILE_PATTERNS = (
@@ -148,10 +149,10 @@ def _folders_between(top: Path, path: Path) -> list[Path]:
 
 
 def _read_patterns(path: Path) -> GitIgnoreSpec | None:
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    text = read_text(path)
+    if text is None:
         return None
+    lines = text.splitlines()
     valid = []
     for line in lines:
         try:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .context import LintContext
 from .facts import clean_path as _clean
+from .safefs import read_text, regular_file, within
 
 
 def find_dockerignore(ctx: LintContext) -> Path | None:
@@ -27,9 +28,10 @@ def find_dockerignore(ctx: LintContext) -> Path | None:
     key = ("dockerignore_path",)
     if key not in ctx.memo:
         specific = ctx.path.parent / f"{ctx.path.name}.dockerignore"
+        root = getattr(ctx.project, "root", None)
         found = (
             specific
-            if specific.is_file()
+            if regular_file(specific) and (root is None or within(specific, root))
             else ctx.project.find_upward(ctx.path.parent, (".dockerignore",))
         )
         ctx.memo[key] = found
@@ -42,9 +44,8 @@ def load_dockerignore(ctx: LintContext) -> IgnoreMatcher | None:
     found = find_dockerignore(ctx)
     if found is None:
         return None
-    try:
-        text = found.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+    text = read_text(found, getattr(ctx.project, "root", None))
+    if text is None:
         return None
     return IgnoreMatcher.parse(found, text)
 

@@ -93,7 +93,10 @@ def lint_document(
     options: LintOptions | None = None,
     path: Path | None = None,
     project: Project | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> LintResult:
+    """``checkpoint`` is called before each rule; it may raise to abandon the lint
+    (the language server does when a newer version of the document arrives)."""
     options = options or _DEFAULT_OPTIONS
     ctx = LintContext(doc, path, project, options)
     suppressions = Suppressions.of(doc, options.allow_pragmas)
@@ -124,6 +127,8 @@ def lint_document(
     #: Findings of the rules that ran only for that check, and unwanted aliases.
     hidden: set[int] = set()
     for rule, severity, reported in runs:
+        if checkpoint is not None:
+            checkpoint()
         if not applies(rule.code, purpose):
             judged.add(rule)
             continue

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Generic, TypeVar
 
 from ..syntax.model import Dockerfile
@@ -108,8 +109,8 @@ class DockerfileIndex(Generic[T]):
             stat = path.stat()
         except OSError:
             return None
-        if stat.st_size > self.max_bytes:
-            return None
+        if stat.st_size > self.max_bytes or not S_ISREG(stat.st_mode):
+            return None  # large, or a FIFO or device that would block
         cached = self._cache.get(path)
         if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             return cached[2]

@@ -263,8 +263,7 @@ def _fix(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from ..lsp.server import serve
 
-    serve()
-    return EXIT_OK
+    return serve()
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:

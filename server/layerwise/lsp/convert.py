@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from lsprotocol import types
 
 from ..analysis.rule import Edit, Finding, Severity
@@ -21,6 +23,10 @@ _TAGS = {
     "deprecated": types.DiagnosticTag.Deprecated,
     "unnecessary": types.DiagnosticTag.Unnecessary,
 }
+
+
+# One lookup per rule code, not per finding (the lookup stats files).
+_doc_uri = functools.lru_cache(maxsize=1024)(doc_uri)
 
 
 def encoding_of(kind: object) -> Encoding:
@@ -50,7 +56,7 @@ def to_diagnostic(
         severity=_SEVERITY[finding.severity],
         code=rule.code,
         # The installed document: it matches this version and opens offline.
-        code_description=types.CodeDescription(href=doc_uri(rule.code)),
+        code_description=types.CodeDescription(href=_doc_uri(rule.code)),
         source=SOURCE,
         tags=[_TAGS[t] for t in rule.tags if t in _TAGS] or None,
         related_information=related or None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ..analysis.engine import LintResult
@@ -26,6 +27,10 @@ class Document:
     #: Cached lint result and the settings generation it was computed with.
     result: LintResult | None = field(default=None, repr=False)
     result_generation: int = -1
+    #: ``result``'s findings as diagnostics (computed by the lint job).
+    diagnostics: list[Any] | None = field(default=None, repr=False)
+    #: Bumped by every change: a lint job's result applies only to its ``seq``.
+    seq: int = field(default=0, init=False)
     #: The parsed text when no lint result holds it yet (see ``model``).
     _model: Dockerfile | None = field(default=None, init=False, repr=False)
 
@@ -42,6 +47,16 @@ class Document:
         if self._model is None:
             self._model = parse(self.text)
         return self._model
+
+    @property
+    def parsed(self) -> bool:
+        """``model`` is at hand without parsing."""
+        return self.result is not None or self._model is not None
+
+    def keep_model(self, model: Dockerfile) -> None:
+        """A parse of this version made elsewhere (the lint job)."""
+        if self._model is None and self.result is None:
+            self._model = model
 
     @property
     def path(self) -> Path | None:
@@ -64,7 +79,9 @@ class Document:
                 begin, finish = finish, begin
             self.text = self.text[:begin] + text + self.text[finish:]
         self.source = SourceText(self.text)
+        self.seq += 1
         self.result = None
+        self.diagnostics = None
         self._model = None
         self.derived = {}
 

@@ -7,8 +7,10 @@ logged and the server keeps serving.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,8 @@ from .convert import (
 from .documents import Document, DocumentStore, uri_to_path
 from .editor import register_editor_features
 from .guard import guarded
+from .jobs import BIG, INLINE_PARSE, Scheduler, Snapshot
+from .protocol import Protocol, serve_stream
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +47,13 @@ log = logging.getLogger(__name__)
 class LayerwiseServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "layerwise", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            "layerwise",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=Protocol,
         )
+        #: Lint jobs, off the event loop (see ``lsp.jobs``).
+        self.jobs = Scheduler(self)
         self.documents = DocumentStore()
         self.settings = Config()
         #: The same search as the command line's (configfiles: walk up, root = true, user level).
@@ -102,8 +111,14 @@ class LayerwiseServer(LanguageServer):
     def options_for(self, path: Path | None) -> LintOptions:
         return self.config_for(path).lint_options(path)
 
+    def fresh(self, doc: Document) -> bool:
+        """The document's lint result is for its text and the current settings."""
+        return doc.result is not None and doc.result_generation == self.generation
+
     def lint(self, doc: Document) -> LintResult:
-        if doc.result is None or doc.result_generation != self.generation:
+        """The lint result of the document as it is: the job's when it is done (requests
+        that need it wait for it, see :meth:`gate`), else computed here."""
+        if not self.fresh(doc):
             path = doc.path
             doc.result = lint_text(
                 doc.text,
@@ -111,21 +126,98 @@ class LayerwiseServer(LanguageServer):
                 path=path,
                 project=self.project_for(path),
             )
+            doc.diagnostics = None
             doc.result_generation = self.generation
+        assert doc.result is not None
         return doc.result
 
     def diagnostics(self, doc: Document) -> list[types.Diagnostic]:
         result = self.lint(doc)
-        return [to_diagnostic(doc.uri, doc.source, f, self.encoding) for f in result.findings]
+        if doc.diagnostics is None:
+            doc.diagnostics = [
+                to_diagnostic(doc.uri, doc.source, f, self.encoding) for f in result.findings
+            ]
+        return doc.diagnostics
+
+    @property
+    def pushes(self) -> bool:
+        return not self.pull_diagnostics
+
+    def snapshot(self, doc: Document) -> Snapshot:
+        path = doc.path
+        return Snapshot(
+            uri=doc.uri,
+            seq=doc.seq,
+            generation=self.generation,
+            version=doc.version,
+            text=doc.text,
+            source=doc.source,
+            options=self.options_for(path),
+            path=path,
+            project=self.project_for(path),
+            encoding=self.encoding,
+        )
 
     def publish(self, doc: Document) -> None:
-        if self.pull_diagnostics:
-            return
+        """Lint the document in the background; pushed clients get the result (the
+        syntax part first for big files), pulling clients ask for it."""
+        self.jobs.schedule(doc)
+
+    def send_diagnostics(self, doc: Document, items: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=doc.uri, diagnostics=self.diagnostics(doc), version=doc.version
-            )
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version)
         )
+
+    def gate(self, method: str, params: Any) -> asyncio.Future[Any] | None:
+        """What a request on a document must wait for before its handler runs: the
+        lint job's result for requests that read findings, the parse for the others on
+        a big document (small ones parse on the loop). ``None``: nothing to wait for."""
+        text_document = getattr(params, "text_document", None)
+        uri = getattr(text_document, "uri", None)
+        doc = self.documents.get(uri) if isinstance(uri, str) else None
+        if doc is None:
+            return None
+        if method in LINT_METHODS:
+            return None if self.fresh(doc) else self.jobs.schedule(doc).done
+        if doc.parsed or len(doc.text) <= INLINE_PARSE:
+            return None
+        return self.jobs.schedule(doc).parsed
+
+    def request_is_current(self, params: Any, seq: int | None) -> bool:
+        text_document = getattr(params, "text_document", None)
+        doc = self.documents.get(getattr(text_document, "uri", ""))
+        return doc is not None and doc.seq == seq
+
+    def document_seq(self, params: Any) -> int | None:
+        text_document = getattr(params, "text_document", None)
+        doc = self.documents.get(getattr(text_document, "uri", ""))
+        return doc.seq if doc is not None else None
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # Logged only: a client sending garbage gets no message boxes.
+        log.warning("%s: %s", getattr(source, "__name__", source), error)
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:  # type: ignore[override]
+        """Serve stdio until ``exit`` or the end of input (see ``lsp.protocol``)."""
+        from pygls.io_ import StdoutWriter
+
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(serve_stream(self.protocol, stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            log.warning("the client closed the connection")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.jobs.cancel_all()
+
+    @property
+    def exit_code(self) -> int:
+        """0 after ``shutdown`` then ``exit``, 1 otherwise (LSP)."""
+        code = getattr(self.protocol, "exit_code", None)
+        if code is None:
+            code = 0 if getattr(self.protocol, "_shutdown", False) else 1
+        return code
 
     @property
     def snippet_edits(self) -> bool:
@@ -334,6 +426,7 @@ def create_server() -> LayerwiseServer:
     def did_close(ls: LayerwiseServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.documents.close(uri)
+        ls.jobs.forget(uri)
         if not ls.pull_diagnostics:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
@@ -446,6 +539,8 @@ def create_server() -> LayerwiseServer:
 
 
 def _fix_all(ls: LayerwiseServer, doc: Document) -> types.WorkspaceEdit | None:
+    if len(doc.text) > BIG:
+        return None  # re-linting a huge file until it settles would stall the server
     path = doc.path
     edit = fix_all_edit(
         doc.text,
@@ -457,13 +552,29 @@ def _fix_all(ls: LayerwiseServer, doc: Document) -> types.WorkspaceEdit | None:
     return ls.edit(doc, [edit]) if edit is not None else None
 
 
+#: Requests that read lint findings: they wait for the document's lint job.
+LINT_METHODS = frozenset(
+    {
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.TEXT_DOCUMENT_CODE_LENS,
+    }
+)
+
+
 def _wanted(only: Any, kind: str) -> bool:
     if not only:
         return True
     return any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
-def serve() -> None:
+def serve() -> int:
+    """Run the server on stdio; the exit status (0 after shutdown and exit, else 1)."""
+    # Only JSON-RPC goes to stdout: the protocol writes to a copy of the descriptor,
+    # and anything else printing to stdout (our code, a library) lands on stderr.
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
     logging.basicConfig(
         stream=sys.stderr,
         level=logging.WARNING,
@@ -473,7 +584,9 @@ def serve() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # Clients cancel requests already answered (Neovim's pull diagnostics): not a problem.
     logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
-    create_server().start_io()
+    server = create_server()
+    server.start_io(sys.stdin.buffer, protocol_out)
+    return server.exit_code
 
 
 __all__ = ["LayerwiseServer", "create_server", "serve", "to_range"]

@@ -21,6 +21,7 @@ from ..analysis.context import Project
 from ..analysis.dockerignore import IgnoreMatcher
 from ..analysis.facts import clean_path, parse_image
 from ..analysis.images import COMMON_TAGS, TABLE, image_facts
+from ..analysis.safefs import read_text
 from ..syntax.model import Dockerfile, Instruction, Stage
 from . import completion_data as data
 from .variables import Scopes, Variable, global_scope
@@ -111,11 +112,8 @@ class ContextFiles:
         if self.dockerfile is not None:
             candidates.insert(0, self.dockerfile.parent / f"{self.dockerfile.name}.dockerignore")
         for candidate in candidates:
-            try:
-                if not candidate.is_file() or candidate.stat().st_size > _MAX_IGNORE_BYTES:
-                    continue
-                text = candidate.read_bytes().decode("utf-8", errors="replace")
-            except OSError:
+            text = read_text(candidate, getattr(self.project, "root", None), _MAX_IGNORE_BYTES)
+            if text is None:
                 continue
             return IgnoreMatcher.parse(candidate, text)
         return None

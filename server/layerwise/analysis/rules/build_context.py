@@ -17,6 +17,7 @@ from ..dockerignore import IgnoreMatcher, IgnorePattern, find_dockerignore, load
 from ..facts import clean_path
 from ..paths import REMOTE, copy_sources, has_glob, whole_context_source
 from ..rule import FileChange, Fix, FixSafety, Rule, Severity, Violation
+from ..safefs import read_text
 from ..stages import reaches_image
 
 # -- LW401 missing-dockerignore --------------------------------------------------------
@@ -158,9 +159,8 @@ _ESSENTIAL_PATTERNS = {".git": ".git", ".env": ".env*", ".npmrc": ".npmrc"}
 
 def _append_essentials(path: Path, patterns: list[str]) -> Fix | None:
     """Append the missing patterns at the end of the ignore file."""
-    try:
-        existing = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+    existing = read_text(path)
+    if existing is None:
         return None
     newline = "\r\n" if "\r\n" in existing else "\n"
     lead = "" if not existing or existing.endswith(("\n", "\r")) else newline

@@ -31,6 +31,7 @@ from ..paths import (
     run_path,
 )
 from ..rule import Edit, Fix, FixSafety, Related, Rule, Severity, Violation
+from ..safefs import read_text, regular_file
 from ..walk import line_number, run_targets, shipped_indexes
 
 # -- LW201 / LW202: the final stage's USER ---------------------------------------------
@@ -266,20 +267,20 @@ def _read_in_project(root: str, context: str, source: str) -> str | None:
         candidate = (Path(context) / source.lstrip("/")).resolve()
         if base != candidate and base not in candidate.parents:
             return None
-        if not candidate.is_file():
+        if not regular_file(candidate):
             return None
         stat = candidate.stat()
         if stat.st_size > _SCRIPT_LIMIT:
             return None
-        return _read_cached(str(candidate), stat.st_mtime_ns, stat.st_size)
+        return _read_cached(str(candidate), stat.st_mtime_ns, stat.st_size, str(base))
     except OSError:
         return None
 
 
 @functools.lru_cache(maxsize=256)
-def _read_cached(path: str, mtime_ns: int, size: int) -> str:
+def _read_cached(path: str, mtime_ns: int, size: int, root: str) -> str | None:
     """The file's text, cached while its modification time and size stay the same."""
-    return Path(path).read_text("utf-8", "replace")
+    return read_text(Path(path), Path(root), _SCRIPT_LIMIT)
 
 
 def _missing_user(ctx: LintContext) -> Iterator[Violation]:

@@ -26,6 +26,7 @@ from ...edits import append_to_run, cache_mount_alternative
 from ...facts import clean_path
 from ...paths import copy_sources, copy_sources_dest
 from ...rule import Edit, Fix, FixSafety, Rule, Severity, Violation
+from ...safefs import read_text
 from ...shellfacts import placed_commands
 
 # -- RUN instructions and the tool invocations in them ------------------------------
@@ -1160,9 +1161,12 @@ def _dev_dependencies(ctx: LintContext, call: _Call) -> bool | None:
     _, package = _package_json(ctx, call)
     if package is None:
         return None
+    text = read_text(package, getattr(ctx.project, "root", None))
+    if text is None:
+        return None
     try:
-        data = json.loads(package.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
+        data = json.loads(text)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
