@@ -53,6 +53,8 @@ def test_a_dockerfile_specific_ignore_file_affects_only_that_dockerfile():
 
 def test_a_copied_file_affects_the_dockerfiles_that_name_it():
     assert _affected("/ws/web/docker-entrypoint.sh") == ["web"]
+    # by whole name: "entrypoint.sh" is not "docker-entrypoint.sh"
+    assert _affected("/ws/web/entrypoint.sh") == []
     # an edit of a file no Dockerfile names changes nothing
     assert _affected("/ws/web/notes.txt") == []
 

@@ -14,6 +14,7 @@ diagnostic costs the user's trust.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -51,8 +52,54 @@ class OpenDockerfile:
     text: str
 
 
-def _within(path: PurePath, folder: PurePath) -> bool:
-    return path == folder or folder in path.parents
+#: What separates the names a Dockerfile mentions: ``COPY ./bin/entrypoint.sh /``,
+#: ``ENTRYPOINT ["/entrypoint.sh"]``, ``--from=x``.
+_NAME_SEPARATORS = re.compile(r"[\s/\\\"'\[\],=:;&|<>()]+")
+
+
+class _Doc:
+    """A document prepared for many questions: paths as part tuples (cheap prefix
+    tests) and the set of names its text mentions."""
+
+    def __init__(self, doc: OpenDockerfile) -> None:
+        self.key = doc.key
+        self.name = doc.path.name
+        self.parts = doc.path.parts
+        self.folder = self.parts[:-1]
+        self.root = doc.root.parts
+        self.names = frozenset(_NAME_SEPARATORS.split(doc.text))
+
+
+class _Changed:
+    def __init__(self, path: PurePath, change: Change, users: Collection[PurePath]) -> None:
+        self.parts = path.parts
+        self.parent = self.parts[:-1]
+        self.name = path.name
+        self.change = change
+        self.user_level = path in users
+
+
+def _within(path: tuple[str, ...], folder: tuple[str, ...]) -> bool:
+    return path[: len(folder)] == folder
+
+
+def _affects(changed: _Changed, doc: _Doc) -> bool:
+    if changed.parts == doc.parts:
+        return False  # the editor's copy is what gets linted, not the file on disk
+    if changed.user_level:
+        return True  # hadolint's user-level file applies wherever no project file does
+    name = changed.name
+    if name in UPWARD_NAMES:
+        return _within(doc.folder, changed.parent)
+    if name.endswith(".dockerignore"):
+        # <Dockerfile name>.dockerignore beside the Dockerfile it belongs to
+        return changed.parent == doc.folder and name == f"{doc.name}.dockerignore"
+    if not _within(changed.parts, doc.root):
+        return False  # never read: lookups in the build context stay inside the project
+    if changed.change is not Change.CHANGED and _within(doc.folder, changed.parent):
+        return True  # a folder listing that lookups (upward) or LW401 read has changed
+    # a file the Dockerfile names (an entrypoint script, a manifest, a lock file)
+    return name in doc.names
 
 
 def affects(
@@ -62,23 +109,7 @@ def affects(
     user_config_files: Collection[PurePath] = (),
 ) -> bool:
     """Whether ``change`` to the file ``changed`` can alter the findings of ``doc``."""
-    if changed == doc.path:
-        return False  # the editor's copy is what gets linted, not the file on disk
-    folder = doc.path.parent
-    name = changed.name
-    if changed in user_config_files:
-        return True  # hadolint's user-level file applies wherever no project file does
-    if name in UPWARD_NAMES:
-        return _within(folder, changed.parent)
-    if name.endswith(".dockerignore"):
-        # <Dockerfile name>.dockerignore beside the Dockerfile it belongs to
-        return changed.parent == folder and name == f"{doc.path.name}.dockerignore"
-    if not _within(changed, doc.root):
-        return False  # never read: lookups in the build context stay inside the project
-    if change is not Change.CHANGED and _within(folder, changed.parent):
-        return True  # a folder listing that lookups (upward) or LW401 read has changed
-    # a file the Dockerfile names (an entrypoint script, a manifest, a lock file)
-    return name in doc.text
+    return _affects(_Changed(changed, change, user_config_files), _Doc(doc))
 
 
 def affected_documents(
@@ -87,9 +118,11 @@ def affected_documents(
     user_config_files: Collection[PurePath] = (),
 ) -> list[str]:
     """The keys of the ``documents`` whose findings ``changes`` can alter, in their order."""
-    changes = list(changes)
-    return [
-        doc.key
-        for doc in documents
-        if any(affects(path, kind, doc, user_config_files) for path, kind in changes)
-    ]
+    users = frozenset(user_config_files)
+    changed = [_Changed(path, kind, users) for path, kind in changes]
+    found = []
+    for doc in documents:
+        prepared = _Doc(doc)
+        if any(_affects(c, prepared) for c in changed):
+            found.append(doc.key)
+    return found
