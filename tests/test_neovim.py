@@ -39,6 +39,7 @@ DOCKERFILE = (
     'ENV GREETING="héllo 😀" API_TOKEN=changeme\n'
     'CMD ["node", "server.js"]\n'
 )
+IGNORE = "node_modules\n.git\n.env*\n.npmrc\n"
 AFTER_COPY = DOCKERFILE.replace("ADD . /app", "COPY . /app")
 AFTER_USER = AFTER_COPY.replace("COPY . /app\n", "COPY . /app\nUSER node\n")
 
@@ -76,17 +77,26 @@ def _tail(path: Path, limit: int = 4000) -> str:
     return text[-limit:] if text else "(empty)"
 
 
-def run_nvim(tmp_path: Path, **options: str) -> dict[str, Any]:
+def run_nvim(
+    tmp_path: Path,
+    dockerfile: str = DOCKERFILE,
+    files: dict[str, str] | None = None,
+    **options: str,
+) -> dict[str, Any]:
     """Run e2e.lua in a headless Neovim isolated from the user's config; return its results.
 
+    ``files`` are written beside the Dockerfile (default: a complete .dockerignore);
     ``options`` become LAYERWISE_E2E_<NAME> environment variables (see e2e.lua).
     """
     nvim = _nvim()
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    (workspace / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
-    # Keeps LW401/LW402 (whole context copied, no or incomplete .dockerignore) out of the way.
-    (workspace / ".dockerignore").write_text("node_modules\n.git\n.env*\n.npmrc\n")
+    (workspace / "Dockerfile").write_text(dockerfile, encoding="utf-8")
+    if files is None:
+        # Keeps LW401/LW402 (whole context copied, no or incomplete .dockerignore) away.
+        files = {".dockerignore": IGNORE}
+    for name, text in files.items():
+        (workspace / name).write_text(text, encoding="utf-8")
     out = tmp_path / "result.json"
     home = tmp_path / "home"
     env = dict(os.environ)
@@ -327,3 +337,59 @@ def test_neovim_empty_settings_table_is_accepted(tmp_path: Path):
     assert result["show_messages"] == []
     (opened,) = result["steps"]
     assert [c[0] for c in _lsp_positions(opened, result["offset_encoding"])] == ["LW201", "LW701"]
+
+
+FEATURES = (
+    "ARG NODE_VERSION=20\n"
+    "FROM node:${NODE_VERSION}-slim AS build\n"
+    "WORKDIR /src\n"
+    "COPY package.json ./\n"
+    "RUN npm install \\\n"
+    "  && npm run build\n"
+    "\n"
+    "FROM nginx:1.27-alpine AS web\n"
+    "COPY --from=build /src/dist /usr/share/nginx/html\n"
+)
+RENAMED = FEATURES.replace("AS build", "AS builder").replace("--from=build", "--from=builder")
+FORMATTED = RENAMED.replace("\n  && npm run build", "\n    && npm run build")
+
+
+def test_neovim_hover_completion_symbols_rename_and_formatting(tmp_path: Path):
+    result = run_nvim(tmp_path, dockerfile=FEATURES, mode="features")
+    features = result["features"]
+
+    assert "FROM" in features["hover_from"] and "build stage" in features["hover_from"]
+    # Markdown: the heading names the variable (its _ escaped), then its value
+    assert features["hover_variable"].startswith("**$NODE\\_VERSION**")
+    assert "Value: `20`" in features["hover_variable"]
+
+    symbols = [(s["name"], s["children"]) for s in features["symbols"]]
+    assert [name for name, _ in symbols] == ["global ARGs", "build", "web"]
+    assert dict(symbols)["build"] == 3 and dict(symbols)["web"] == 1  # their instructions
+
+    assert {"--from", "--chown", "--chmod", "--link"} <= set(features["completion_flags"])
+    assert features["completion_stages"] == ["build"]
+    assert features["text_after_completion"] == FEATURES  # the typed line is gone again
+
+    assert features["text_after_rename"] == RENAMED
+    assert features["formatting_edits"] >= 1
+    assert features["text_after_format"] == FORMATTED
+    assert result["show_messages"] == []
+
+
+def test_neovim_without_watchers_a_save_relints_after_a_new_dockerignore(tmp_path: Path):
+    """Neovim 0.7 cannot register file watchers: saving the Dockerfile re-lints it."""
+    text = 'FROM node:20-slim\nCOPY . /app\nUSER node\nCMD ["node", "/app/a.js"]\n'
+    result = run_nvim(
+        tmp_path,
+        dockerfile=text,
+        files={"package.json": "{}\n"},
+        mode="disk",
+        create=str(tmp_path / "ws" / ".dockerignore"),
+    )
+    opened, written = result["steps"]
+    assert "LW401" in {d["code"] for d in opened["diagnostics"]}
+    assert "LW401" not in {d["code"] for d in written["diagnostics"]}
+    assert written["text"] == text
+    if result["nvim_version"].startswith("0.7."):
+        assert not result["registrations"]  # it does not offer dynamic registration

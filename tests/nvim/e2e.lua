@@ -21,7 +21,11 @@
 --                              Default: none of these (plain Neovim 0.7 behaviour).
 --   LAYERWISE_E2E_MODE         "fixes" (default): ADD->COPY, then the unsafe USER fix;
 --                              "open": open the file, record the diagnostics once none
---                              were published for LAYERWISE_E2E_SETTLE_MS (default 750)
+--                              were published for LAYERWISE_E2E_SETTLE_MS (default 750);
+--                              "features": hover, completion, document symbols, rename
+--                              and formatting requests, edits applied to the buffer;
+--                              "disk": create LAYERWISE_E2E_CREATE on disk, :write the
+--                              buffer, record the diagnostics published after that
 --   LAYERWISE_E2E_SPAWN_NS     the driver's CLOCK_MONOTONIC just before spawning nvim
 --
 -- The script never leaves Neovim running: whatever happens it writes what it has (plus
@@ -37,6 +41,7 @@ local result = {
   nvim_version = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch,
   steps = {},
   show_messages = {},
+  registrations = {},
   publishes = {},
   timings_ms = {},
 }
@@ -196,6 +201,114 @@ local function apply_action(actions, title, label)
   error(string.format('%s: no action titled %q; got %s', label, title, vim.inspect(titles)))
 end
 
+-- One request to our client; its result (vim.NIL/nil become nil), or an error.
+local function request(bufnr, method, params, label)
+  local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, TIMEOUT)
+  if not responses then
+    error(string.format('%s: %s failed: %s', label, method, tostring(err)))
+  end
+  local response = responses[client_id]
+  if not response then
+    error(string.format('%s: no %s response from client %d', label, method, client_id))
+  end
+  if response.error then
+    error(string.format('%s: %s error: %s', label, method, vim.inspect(response.error)))
+  end
+  if response.result == vim.NIL then
+    return nil
+  end
+  return response.result
+end
+
+local function hover_text(bufnr, uri, line, character, label)
+  local hover = request(bufnr, 'textDocument/hover', {
+    textDocument = { uri = uri },
+    position = { line = line, character = character },
+  }, label)
+  if not hover then
+    return vim.NIL
+  end
+  local contents = hover.contents
+  if type(contents) == 'table' and contents.value then
+    return contents.value
+  end
+  return vim.inspect(contents)
+end
+
+local function completion_labels(bufnr, uri, line, label)
+  -- the cursor at the end of `line` (0-based), typed as a person would
+  local text = vim.api.nvim_buf_get_lines(bufnr, line, line + 1, true)[1]
+  local items = request(bufnr, 'textDocument/completion', {
+    textDocument = { uri = uri },
+    position = { line = line, character = #text },
+    context = { triggerKind = 1 },
+  }, label)
+  if items and items.items then
+    items = items.items
+  end
+  return vim.tbl_map(function(item) return item.label end, items or {})
+end
+
+local function features(bufnr, uri)
+  local f = {}
+  f.hover_from = hover_text(bufnr, uri, 1, 1, 'hover FROM')
+  f.hover_variable = hover_text(bufnr, uri, 1, 14, 'hover NODE_VERSION')
+
+  local symbols = request(bufnr, 'textDocument/documentSymbol', { textDocument = { uri = uri } }, 'symbols') or {}
+  f.symbols = vim.tbl_map(function(s) return { name = s.name, kind = s.kind, children = #(s.children or {}) } end, symbols)
+
+  -- completion on a line typed at the end (then taken out again)
+  local last = vim.api.nvim_buf_line_count(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, last, last, true, { 'COPY --' })
+  f.completion_flags = completion_labels(bufnr, uri, last, 'completion COPY --')
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 1, true, { 'COPY --from=' })
+  f.completion_stages = completion_labels(bufnr, uri, last, 'completion --from=')
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 1, true, {})
+  f.text_after_completion = buffer_text(bufnr)
+
+  local rename = request(bufnr, 'textDocument/rename', {
+    textDocument = { uri = uri },
+    position = { line = 1, character = 35 },
+    newName = 'builder',
+  }, 'rename')
+  if not rename then
+    error('rename: no workspace edit')
+  end
+  vim.lsp.util.apply_workspace_edit(rename, client.offset_encoding)
+  f.text_after_rename = buffer_text(bufnr)
+
+  local edits = request(bufnr, 'textDocument/formatting', {
+    textDocument = { uri = uri },
+    options = { tabSize = 4, insertSpaces = true },
+  }, 'formatting')
+  f.formatting_edits = #(edits or {})
+  vim.lsp.util.apply_text_edits(edits or {}, bufnr, client.offset_encoding)
+  f.text_after_format = buffer_text(bufnr)
+  result.features = f
+end
+
+-- Creates a file on disk, saves the buffer (didSave) and waits for the next publish.
+local function disk(bufnr, uri)
+  local create = getenv_required('LAYERWISE_E2E_CREATE')
+  local seen = #published
+  local f = assert(io.open(create, 'w'))
+  f:write('node_modules\n.git\n.env*\n.npmrc\n')
+  f:close()
+  vim.cmd('write')
+  local ok = vim.wait(TIMEOUT, function()
+    for i = seen + 1, #published do
+      if published[i].uri == uri then
+        return true
+      end
+    end
+    return false
+  end, 20)
+  if not ok then
+    error(string.format('no publishDiagnostics after creating %s and :write within %d ms', create, TIMEOUT))
+  end
+  snapshot(bufnr, uri, 'after write')
+end
+
 local function main()
   local cmd = vim.fn.json_decode(getenv_required('LAYERWISE_E2E_CMD'))
   local root = getenv_required('LAYERWISE_E2E_ROOT')
@@ -248,6 +361,10 @@ local function main()
         end
         return vim.lsp.diagnostic.on_publish_diagnostics(err, res, ctx, config)
       end,
+      ['client/registerCapability'] = function(_, res)
+        table.insert(result.registrations, res)
+        return vim.NIL
+      end,
       ['window/showMessage'] = function(_, res)
         table.insert(result.show_messages, { type = res.type, message = res.message })
         return vim.NIL
@@ -299,6 +416,18 @@ local function main()
       return (uv.hrtime() - changed) / 1e6 >= settle
     end, 20)
     snapshot(bufnr, uri, 'open')
+    return
+  end
+
+  if mode == 'features' then
+    snapshot(bufnr, uri, 'open')
+    features(bufnr, uri)
+    return
+  end
+
+  if mode == 'disk' then
+    snapshot(bufnr, uri, 'open')
+    disk(bufnr, uri)
     return
   end
 

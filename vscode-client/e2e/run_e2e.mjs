@@ -61,6 +61,27 @@ const THIRD_FIXED =
   'RUN groupadd --system svc && useradd --system --gid svc --no-create-home svc\nUSER svc\n' +
   'CMD ["python", "/app/main.py"]\n';
 
+// A fourth file for the editor features: hover, completion, outline, rename and formatting.
+const FEATURES_NAME = 'web.Dockerfile';
+const FEATURES = [
+  'ARG NODE_VERSION=20',
+  'FROM node:${NODE_VERSION}-slim AS build',
+  'WORKDIR /src',
+  'COPY package.json ./',
+  'RUN npm install \\',
+  // not indented: VS Code would take its indentation as the file's tab size (detectIndentation)
+  '&& npm run build',
+  '',
+  'FROM nginx:1.27-alpine AS web',
+  'COPY --from=build /src/dist /usr/share/nginx/html',
+  '',
+].join('\n');
+const FEATURES_RENAMED = FEATURES.replace('AS build', 'AS builder').replace('--from=build', '--from=builder');
+const FEATURES_FORMATTED = FEATURES_RENAMED.replace('\n&& npm run build', '\n    && npm run build');
+// The build context gets a package.json late in the run: with it (and no .dockerignore) the
+// whole-context COPY is LW401.
+const PACKAGE_JSON = '{"name": "app", "private": true}\n';
+
 // ------------------------------------------------------------------------------------ helpers
 const T0 = Date.now();
 const timings = {};
@@ -269,6 +290,12 @@ async function openVSCode(name, { files, settings, env = {}, trust = false }) {
   return session;
 }
 
+/** Puts the keyboard focus into the (first group's) text editor. */
+async function focusEditor(p) {
+  await p.keyboard.press('Control+1'); // View: Focus First Editor Group
+  await p.waitForFunction(() => !!document.activeElement?.closest('.monaco-editor'), null, { timeout: 10_000 });
+}
+
 const sessions = [];
 let page;
 let exitCode = 1;
@@ -276,10 +303,11 @@ const shot = (name) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
 try {
   // ================================================================================== main scenario
   const main = await openVSCode('main', {
-    files: { Dockerfile: DOCKERFILE, '.dockerignore': DOCKERIGNORE, [SECOND_NAME]: SECOND, [THIRD_NAME]: THIRD },
+    files: { Dockerfile: DOCKERFILE, '.dockerignore': DOCKERIGNORE, [SECOND_NAME]: SECOND, [THIRD_NAME]: THIRD, [FEATURES_NAME]: FEATURES },
     settings: {
       'layerwise.interpreter': python.executable,
       'layerwise.trace.server': 'verbose', // the LSP traffic lands in artifacts/layerwise-output.log
+      'outline.collapseItems': 'alwaysCollapse', // the stages fit in the small Outline view
     },
   });
   page = main.page;
@@ -341,12 +369,14 @@ try {
 
   // ---------------------------------------------------------------------------------- quick fixes
   const dockerfilePath = path.join(WS, 'Dockerfile');
-  async function goToLine(line) {
-    await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+  async function goToLine(line, column = 1) {
+    // The keyboard, not a click: a click near the top can land on the "Fix N problems" code
+    // lens or on sticky scroll.
+    await focusEditor(page);
     await page.keyboard.press('Control+G');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`:${line}:1`);
+    await input.fill(`:${line}:${column}`);
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: 10_000 });
   }
@@ -483,6 +513,153 @@ try {
   await shot('06b-rule-doc');
   mark('rule documentation');
 
+  // ---------------------------------------------------------------------------------- editor features
+  // One editor group again (the rule documentation opened a preview), then web.Dockerfile.
+  // F1, type `query`, move to the entry whose text matches `row`, Enter
+  async function runCommand(query, row = query) {
+    const pattern = typeof row === 'string' ? new RegExp(row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : row;
+    await page.keyboard.press('F1');
+    await palette.waitFor({ state: 'visible', timeout: 10_000 });
+    await palette.fill(`>${query}`);
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: pattern }).first().waitFor({ timeout: 10_000 });
+    for (let i = 0; i < 10; i++) {
+      const focused = await rows.and(page.locator('.focused')).first().textContent().catch(() => '');
+      if (pattern.test(focused || '')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await palette.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+  await runCommand('View: Close All Editor Groups');
+  const featuresPath = path.join(WS, FEATURES_NAME);
+  await explorer.filter({ hasText: FEATURES_NAME }).first().click();
+  await editor.locator('.view-lines', { hasText: 'nginx:1.27-alpine' }).waitFor({ timeout: 30_000 });
+  // the inlay hint after the FROM image shows what ${NODE_VERSION} makes of it
+  const inlay = await editor.locator('.view-lines', { hasText: 'node:20-slim' }).waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  check('an inlay hint shows the FROM image with its variable resolved', inlay);
+  const editorText = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  async function waitEditorText(predicate, timeoutMs = 15_000) {
+    const end = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < end) {
+      text = await editorText();
+      if (predicate(text)) break;
+      await sleep(100);
+    }
+    return text;
+  }
+
+  // hover (Ctrl+K Ctrl+I shows the hover at the cursor)
+  const hoverWidget = page.locator('.monaco-hover:not(.hidden)');
+  async function hoverAt(line, column, expected) {
+    await goToLine(line, column);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const widget = hoverWidget.filter({ hasText: expected }).first();
+    const ok = await widget.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    const text = ok ? (await widget.textContent()) || '' : await hoverWidget.allTextContents().then((t) => t.join(' | '));
+    await page.keyboard.press('Escape');
+    return { ok, text };
+  }
+  const hoverFrom = await hoverAt(2, 2, 'Start a build stage');
+  await shot('11-hover-from');
+  check('hover on FROM explains the instruction', hoverFrom.ok && /FROM/.test(hoverFrom.text), hoverFrom.text.slice(0, 160));
+  const hoverVar = await hoverAt(2, 15, 'NODE_VERSION');
+  check('hover on ${NODE_VERSION} shows the variable and its value', hoverVar.ok && /Value: 20/.test(hoverVar.text), hoverVar.text.slice(0, 160));
+  await shot('12-hover-variable');
+  mark('hover');
+
+  // Outline view: the stages
+  await runCommand('Focus on Outline View');
+  const outlineRows = page.locator('.outline-pane .monaco-list-row');
+  const wantStages = ['build', 'web'];
+  let outline = [];
+  for (const end = Date.now() + 15_000; Date.now() < end; await sleep(100)) {
+    outline = await outlineRows.evaluateAll((els) => els.map((e) => (e.textContent || '').trim()));
+    if (wantStages.every((name) => outline.some((row) => row.startsWith(name)))) break;
+  }
+  await shot('13-outline');
+  check('the Outline view lists the stages', wantStages.every((name) => outline.some((row) => row.startsWith(name))), JSON.stringify(outline));
+  mark('outline');
+
+  // rename the stage "build" (F2) -> COPY --from= follows
+  await goToLine(2, 36);
+  await page.keyboard.press('F2');
+  const renameInput = page.locator('.rename-box input.rename-input');
+  await renameInput.waitFor({ state: 'visible', timeout: 15_000 });
+  await renameInput.fill('builder');
+  await page.keyboard.press('Enter');
+  await renameInput.waitFor({ state: 'hidden', timeout: 15_000 });
+  await waitEditorText((t) => t.includes('--from=builder'));
+  await page.keyboard.press('Control+S');
+  const renamed = await waitForFile(featuresPath, FEATURES_RENAMED, 15_000);
+  await shot('14-rename');
+  check('renaming the stage updates AS and --from=', renamed === FEATURES_RENAMED, JSON.stringify(renamed));
+  mark('rename');
+
+  // Format Document: the continuation line gets one indentation level (4 spaces)
+  await focusEditor(page);
+  await runCommand('Format Document', /^Format Document(?! With)/);
+  await waitEditorText((t) => t.includes('\n    && npm run build'));
+  await page.keyboard.press('Control+S');
+  const formatted = await waitForFile(featuresPath, FEATURES_FORMATTED, 15_000);
+  await shot('15-format');
+  check('Format Document indents the continuation line', formatted === FEATURES_FORMATTED, JSON.stringify(formatted));
+  mark('format document');
+
+  // completion: flags after "COPY --", stage names after "--from=" (typed, never saved)
+  const suggestRows = page.locator('.suggest-widget .monaco-list-row');
+  const suggestions = () => suggestRows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent || ''));
+  async function waitSuggestions(wanted) {
+    let labels = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      for (const end = Date.now() + 10_000; Date.now() < end; await sleep(100)) {
+        labels = await suggestions();
+        if (wanted.every((w) => labels.some((l) => l.startsWith(w)))) return labels;
+      }
+      await page.keyboard.press('Control+Space'); // ask explicitly if typing did not
+    }
+    return labels;
+  }
+  await focusEditor(page);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('COPY --');
+  const flags = ['--from', '--chown', '--chmod', '--link'];
+  const flagLabels = await waitSuggestions(flags);
+  await shot('16-completion-flags');
+  check('completion after "COPY --" offers --from, --chown, --chmod, --link', flags.every((f) => flagLabels.some((l) => l.startsWith(f))), JSON.stringify(flagLabels));
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('from=');
+  const stageLabels = await waitSuggestions(['builder']);
+  await shot('17-completion-stages');
+  check('completion after "--from=" offers the stage names', stageLabels.some((l) => l.startsWith('builder')), JSON.stringify(stageLabels));
+  await page.keyboard.press('Escape');
+  mark('completion');
+
+  // ---------------------------------------------------------------------------------- files on disk
+  // The server re-lints when files beside the Dockerfile change, without any typing: a
+  // package.json makes the whole-context COPY worth a .dockerignore (LW401), deleting the
+  // .dockerignore brings LW401, writing it back clears it, and so does the quick fix that
+  // creates one.
+  await explorer.filter({ hasText: /^Dockerfile$/ }).first().click();
+  await editor.locator('.view-lines', { hasText: 'USER node' }).waitFor({ timeout: 30_000 });
+  const ignorePath = path.join(WS, '.dockerignore');
+  fs.writeFileSync(path.join(WS, 'package.json'), PACKAGE_JSON);
+  fs.unlinkSync(ignorePath);
+  let diskRows = await waitCodes(['LW401'], []);
+  check('deleting .dockerignore on disk brings LW401, without typing', state(diskRows, ['LW401'], []), codesOf(diskRows).join(','));
+  await shot('18-dockerignore-deleted');
+  fs.writeFileSync(ignorePath, DOCKERIGNORE);
+  diskRows = await waitCodes([], ['LW401']);
+  check('creating .dockerignore on disk clears LW401, without typing', state(diskRows, [], ['LW401']), codesOf(diskRows).join(','));
+  await shot('19-dockerignore-created');
+  fs.unlinkSync(ignorePath);
+  await waitCodes(['LW401'], []);
+  await quickFix('20', 3, 'Create .dockerignore from a template (unsafe)', FINAL_EXPECTED, [], ['LW401']);
+  check('the quick fix wrote .dockerignore', fs.existsSync(ignorePath), ignorePath);
+  mark('files on disk');
+
   // ---------------------------------------------------------------------------------- the server's own log
   const logs = findFiles(path.join(USER_DATA, 'logs'), /layerwise\.log$/);
   const log = logs.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
@@ -532,7 +709,7 @@ try {
   const toast = page.locator('.notification-toast', { hasText: 'layerwise needs Python 3.10' });
   await toast.first().waitFor({ timeout: 30_000 });
   await sleep(2000); // a second notification would show up by now
-  const toastTexts = await toast.evaluateAll((els) => els.map((e) => e.textContent || ''));
+  const toastTexts = await toast.evaluateAll((els) => els.map((e) => (e instanceof HTMLElement ? e.innerText : e.textContent) || ''));
   check('no Python: exactly one notification', toastTexts.length === 1, JSON.stringify(toastTexts));
   check('the notification says what to do', /Install Python 3\.10\+/.test(toastTexts[0] || '') && /layerwise\.interpreter/.test(toastTexts[0] || ''), toastTexts[0]);
   check('no squiggles without a server', (await bare.editor.locator('.squiggly-warning, .squiggly-info').count()) === 0);
@@ -584,7 +761,7 @@ try {
   check('untrusted: the workspace interpreter and server command are not used', !untrustedLog.includes('/nonexistent/workspace'));
   check('untrusted: the user interpreter runs the server', untrustedLog.includes(`using ${python.executable} (from layerwise.interpreter)`));
   // fix all on save (editor.codeActionsOnSave: source.fixAll.layerwise): safe fixes only
-  await untrusted.editor.locator('.view-lines').click();
+  await focusEditor(page);
   await page.keyboard.press('Control+End');
   await page.keyboard.type('# end');
   await page.keyboard.press('Control+S');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
@@ -27,12 +28,15 @@ import {
   RESTRICTED_KEYS,
   toCommand,
 } from './settings';
+import { FileChangeType, FileEventBatch, serverWatchesFiles, WATCH_GLOB } from './watcher';
 
 const SECTION = 'layerwise';
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('layerwise');
 const PROBE_TIMEOUT_MS = 10_000;
 const PYTHON_EXTENSION_ID = 'ms-python.python';
 const PYTHON_EXTENSION_TIMEOUT_MS = 15_000;
+/** File events are sent together when they come this close (a checkout, a build). */
+const FILE_EVENT_BATCH_MS = 50;
 
 /** The slice of the Python extension's `environments` API that we use. */
 interface PythonEnvironmentsApi {
@@ -59,6 +63,8 @@ class Extension {
   private readonly output: vscode.LogOutputChannel;
   private readonly status: vscode.LanguageStatusItem;
   private client: LanguageClient | undefined;
+  /** The extension's own file watcher, for a server that registers none (see watcher.ts). */
+  private fileWatcher: vscode.Disposable | undefined;
   /** Starts and stops run one after another, in the order they were asked for. */
   private queue: Promise<void> = Promise.resolve();
   private notifiedNoPython = false;
@@ -85,7 +91,9 @@ class Extension {
         return this.restart('restart command');
       }),
       vscode.commands.registerCommand('layerwise.showOutput', () => this.output.show(true)),
-      vscode.commands.registerCommand('layerwise.fixAll', () => this.fixAll()),
+      // Not `layerwise.fixAll`: that is the server's command (its code lens runs it), which the
+      // language client registers under the same name; a second registration fails the start.
+      vscode.commands.registerCommand('layerwise.fixAllProblems', () => this.fixAll()),
       vscode.commands.registerCommand('layerwise.openRuleDoc', (code?: unknown) => this.openRuleDoc(code)),
       vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart('workspace trusted')),
@@ -117,6 +125,8 @@ class Extension {
   private async stopClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.fileWatcher?.dispose();
+    this.fileWatcher = undefined;
     if (!client) {
       return;
     }
@@ -151,6 +161,7 @@ class Extension {
     try {
       await client.start();
       this.log(`server started in ${Date.now() - t0} ms`);
+      this.fileWatcher = this.watchFiles(client);
       this.setStatus(this.statusDetail, vscode.LanguageStatusSeverity.Information, false);
     } catch (error) {
       this.log(`the server did not start: ${describe(error)}`);
@@ -205,6 +216,47 @@ class Extension {
         .sendNotification(DidChangeConfigurationNotification.type, { settings: null })
         .catch((error: unknown) => this.log(`didChangeConfiguration failed: ${describe(error)}`));
     }
+  }
+
+  /**
+   * Reports file changes to a server that did not register watchers of its own (layerwise's
+   * own server does, and the language client then reports them).
+   */
+  private watchFiles(client: LanguageClient): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher(WATCH_GLOB);
+    const batch = new FileEventBatch();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      const changes = batch.take();
+      if (!changes.length || this.client !== client || client.state !== State.Running) {
+        return;
+      }
+      void client
+        .sendNotification(DidChangeWatchedFilesNotification.type, { changes })
+        .catch((error: unknown) => this.log(`didChangeWatchedFiles failed: ${describe(error)}`));
+    };
+    const forward = (type: FileChangeType) => (uri: vscode.Uri) => {
+      // (the client's getFeature has no typed overload for this method)
+      const feature = (client as unknown as { getFeature(method: string): unknown }).getFeature(DidChangeWatchedFilesNotification.method);
+      if (serverWatchesFiles(feature)) {
+        return;
+      }
+      batch.add(client.code2ProtocolConverter.asUri(uri), type);
+      timer ??= setTimeout(flush, FILE_EVENT_BATCH_MS);
+    };
+    const subscriptions = [
+      watcher,
+      watcher.onDidCreate(forward(FileChangeType.Created)),
+      watcher.onDidChange(forward(FileChangeType.Changed)),
+      watcher.onDidDelete(forward(FileChangeType.Deleted)),
+    ];
+    return new vscode.Disposable(() => {
+      if (timer) {
+        clearTimeout(timer);
+      }
+      subscriptions.forEach((d) => d.dispose());
+    });
   }
 
   // -- which program runs -----------------------------------------------------------------

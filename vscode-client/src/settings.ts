@@ -2,8 +2,11 @@
 // command-valued setting is cleaned up, and which keys belong to the server.
 // No `vscode` import: everything here is unit-tested under plain Node.
 
-/** The layerwise settings that the language server interprets (it ignores the rest). */
-export const LINT_KEYS = ['select', 'extendSelect', 'ignore', 'severity', 'unsafeFixes'] as const;
+/**
+ * The layerwise settings that the language server interprets (it ignores the rest). The
+ * `format.*` ones are sent under their dotted names, which the server accepts as they are.
+ */
+export const LINT_KEYS = ['select', 'extendSelect', 'ignore', 'severity', 'unsafeFixes', 'format.keywordCase', 'format.multiLine'] as const;
 
 /** Settings that decide which program runs: restricted in untrusted workspaces. */
 export const RESTRICTED_KEYS = ['interpreter', 'serverCommand'] as const;

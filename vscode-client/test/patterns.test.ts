@@ -28,10 +28,12 @@ describe('package.json', () => {
 
   it('declares every command and a setting for each key the server reads', () => {
     const commands = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
-    assert.deepEqual(commands, ['layerwise.fixAll', 'layerwise.openRuleDoc', 'layerwise.restart', 'layerwise.showOutput']);
+    assert.deepEqual(commands, ['layerwise.fixAllProblems', 'layerwise.openRuleDoc', 'layerwise.restart', 'layerwise.showOutput']);
     const settings = Object.keys(manifest.contributes.configuration.properties).sort();
     assert.deepEqual(settings, [
       'layerwise.extendSelect',
+      'layerwise.format.keywordCase',
+      'layerwise.format.multiLine',
       'layerwise.ignore',
       'layerwise.interpreter',
       'layerwise.select',
@@ -43,6 +45,14 @@ describe('package.json', () => {
     for (const key of LINT_KEYS) {
       assert.ok(settings.includes(`layerwise.${key}`), key);
     }
+  });
+
+  it('offers the formatting settings with the values the server accepts', () => {
+    const properties = manifest.contributes.configuration.properties;
+    assert.deepEqual(properties['layerwise.format.keywordCase'].enum, ['upper', 'lower', 'keep']);
+    assert.equal(properties['layerwise.format.keywordCase'].default, 'upper');
+    assert.equal(properties['layerwise.format.multiLine'].type, 'boolean');
+    assert.equal(properties['layerwise.format.multiLine'].default, true);
   });
 });
 

@@ -97,6 +97,15 @@ describe('explicitLintSettings', () => {
     assert.deepEqual(result, { unsafeFixes: false });
   });
 
+  it('sends the formatting settings the user set, under their dotted names', () => {
+    const format: Record<string, Inspected<unknown>> = {
+      'format.keywordCase': { defaultValue: 'upper', workspaceValue: 'lower' },
+      'format.multiLine': { defaultValue: true, globalValue: false },
+    };
+    assert.deepEqual(explicitLintSettings((key) => format[key]), { 'format.keywordCase': 'lower', 'format.multiLine': false });
+    assert.deepEqual(explicitLintSettings((key) => (key.startsWith('format.') ? { defaultValue: 'upper' } : undefined)), {});
+  });
+
   it('sends nothing when nothing is set', () => {
     assert.deepEqual(explicitLintSettings(() => undefined), {});
   });

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -159,6 +160,18 @@ class ConfigLoader:
         if cached is None or cached[0] != mtime:
             cached = self._tool_tables[pyproject] = (mtime, _has_tool_table(pyproject))
         return cached[1]
+
+    def forget(self, paths: Iterable[Path] | None) -> None:
+        """Drop what was cached for ``paths`` (``None``: everything), which an editor
+        reported changed: the modification time alone misses a rewrite within the file
+        system's time resolution, or a file put back with its old time."""
+        if paths is None:
+            self._cache.clear()
+            self._tool_tables.clear()
+            return
+        for path in paths:
+            self._cache.pop(path, None)
+            self._tool_tables.pop(path, None)
 
     def load(self, path: Path) -> tuple[Config | None, list[str]]:
         try:

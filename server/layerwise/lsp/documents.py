@@ -48,6 +48,12 @@ class Document:
             self._model = parse(self.text)
         return self._model
 
+    def forget_lint(self) -> None:
+        """Lint again next time (a file the lint read changed); the parse still holds."""
+        if self.result is not None:
+            self._model = self.result.doc
+            self.result = None
+
     @property
     def parsed(self) -> bool:
         """``model`` is at hand without parsing."""

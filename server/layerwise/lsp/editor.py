@@ -28,6 +28,7 @@ FEATURES: tuple[str, ...] = (
     "symbols",
     "semantic_tokens",
     "formatting",
+    "watched_files",
 )
 
 

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,8 @@ class LayerwiseServer(LanguageServer):
         self.generation = 0
         self.roots: list[Path] = []
         self._reported: dict[str, tuple[str, ...]] = {}
+        #: Run (in order) once the client has sent ``initialized`` and the settings are in.
+        self.after_initialized: list[Callable[[LayerwiseServer], Awaitable[None]]] = []
 
     # -- capabilities -------------------------------------------------------------
     @property
@@ -339,15 +342,23 @@ class LayerwiseServer(LanguageServer):
             if refresh:
                 self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, docs: Iterable[Document] | None = None) -> None:
+        """Diagnostics again for ``docs`` (default: every open document), whose lint
+        results are out of date: published, or (pull clients) a refresh request."""
+        docs = list(self.documents if docs is None else docs)
+        if not docs:
+            return
+        workspace = self.caps.workspace
         if self.pull_diagnostics:
-            workspace = self.caps.workspace
             diagnostics = workspace.diagnostics if workspace else None
             if diagnostics and diagnostics.refresh_support:
                 self.workspace_diagnostic_refresh(None)
-            return
-        for doc in self.documents:
-            self.publish(doc)
+        else:
+            for doc in docs:
+                self.publish(doc)
+        lenses = workspace.code_lens if workspace else None
+        if lenses and lenses.refresh_support:
+            self.workspace_code_lens_refresh(None)  # the "Fix N problems" lens counts findings
 
     async def fetch_settings(self) -> None:
         if not self.supports_configuration:
@@ -387,6 +398,8 @@ def create_server() -> LayerwiseServer:
     @guarded()
     async def initialized(ls: LayerwiseServer, params: types.InitializedParams) -> None:
         await ls.fetch_settings()
+        for hook in ls.after_initialized:
+            await hook(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded()
