@@ -91,8 +91,9 @@ class Extension {
         return this.restart('restart command');
       }),
       vscode.commands.registerCommand('layerwise.showOutput', () => this.output.show(true)),
-      // Not `layerwise.fixAll`: that is the server's command (its code lens runs it), which the
-      // language client registers under the same name; a second registration fails the start.
+      // A name of its own: the language client registers each server command (the code lens's
+      // `layerwise.server.fixAll`) as an editor command, and a second registration of one name
+      // fails the client's start (tests/test_lsp_structure.py keeps the two sets apart).
       vscode.commands.registerCommand('layerwise.fixAllProblems', () => this.fixAll()),
       vscode.commands.registerCommand('layerwise.openRuleDoc', (code?: unknown) => this.openRuleDoc(code)),
       vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
